@@ -1,0 +1,23 @@
+import Router from "@koa/router";
+import type { DataSource } from "typeorm";
+import type { Config } from "../config";
+import type { Logger } from "../infra/logger";
+import { createFakeWechat, type FakeWechatState } from "./fakeWechat";
+
+export interface Sandbox {
+  routers: Router[];
+  fake: FakeWechatState;
+}
+
+/** The WeChat stand-in of the embedded default: the fake WeChat API mounted on this server. */
+export function createSandbox(options: { config: Config; dataSource: DataSource; logger: Logger }): Sandbox {
+  const { config } = options;
+  const fake = createFakeWechat({
+    appId: config.wechat.appId,
+    appSecret: config.wechat.appSecret,
+    publicBase: `${config.publicUrl}/sandbox/wechat-api`,
+  });
+  const api = new Router({ prefix: "/sandbox/wechat-api" });
+  api.use(fake.router.routes(), fake.router.allowedMethods());
+  return { routers: [api], fake: fake.state };
+}

@@ -1,0 +1,134 @@
+import "reflect-metadata";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import Router from "@koa/router";
+import type { DataSource } from "typeorm";
+import type { Config } from "./config";
+import { createApp } from "./app";
+import { systemClock, type Clock } from "./infra/clock";
+import { openDatabase } from "./infra/db/dataSource";
+import type { KeyValueStore } from "./infra/kv/keyValueStore";
+import { MemoryKeyValueStore } from "./infra/kv/memoryKeyValueStore";
+import { RedisKeyValueStore } from "./infra/kv/redisKeyValueStore";
+import { createLogger, type Logger } from "./infra/logger";
+import { Inbox } from "./modules/inbox/inbox";
+import { InboxWriter } from "./modules/inbox/inboxWriter";
+import { OutboxDispatcher, type DispatcherOptions } from "./modules/outbox/dispatcher";
+import { Settings } from "./modules/settings/settings";
+import { subscribeWelcomeHook } from "./modules/welcome/subscribeWelcome";
+import { seedDemo } from "./modules/demo/seedDemo";
+import { AccessTokenProvider } from "./wechat/api/accessToken";
+import { WechatApiClient } from "./wechat/api/client";
+import { createWechatCallbackRouter } from "./wechat/callback/router";
+import { createSandbox } from "./sandbox/sandbox";
+
+/** Everything a running server holds; tests and benchmarks reach into it. */
+export interface RunningServer {
+  url: string;
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  kv: KeyValueStore;
+  settings: Settings;
+  wechat: WechatApiClient;
+  inbox: Inbox;
+  dispatcher: OutboxDispatcher;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Prefix for every key in the key-value store (tests isolate themselves with it). */
+  kvPrefix?: string;
+  dispatcher?: DispatcherOptions | false;
+  host?: string;
+}
+
+/** The composition root: config → db → kv → modules → app → http. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+
+  const dataSource = await openDatabase(config.database);
+  const kv: KeyValueStore = config.redisUrl
+    ? RedisKeyValueStore.connect(config.redisUrl, options.kvPrefix ?? "shuiwu:", (error) => logger.error({ err: error }, "redis error"))
+    : new MemoryKeyValueStore(clock);
+
+  const settings = new Settings(dataSource, clock);
+  const tokens = new AccessTokenProvider({
+    kv,
+    apiBase: config.wechat.apiBase,
+    appId: config.wechat.appId,
+    appSecret: config.wechat.appSecret,
+    logger: logger.child({ component: "access-token" }),
+    clock,
+  });
+  const wechat = new WechatApiClient({
+    apiBase: config.wechat.apiBase,
+    appId: config.wechat.appId,
+    appSecret: config.wechat.appSecret,
+    tokens,
+    kv,
+    ...(config.sandbox ? { qrImageBase: `${config.publicUrl}/sandbox/wechat-api/cgi-bin/showqrcode` } : {}),
+  });
+
+  const inbox = new Inbox(new InboxWriter(dataSource, clock), logger.child({ component: "inbox" }));
+  inbox.addReplyHook(subscribeWelcomeHook(settings));
+
+  const dispatcher = new OutboxDispatcher(dataSource, wechat, settings, clock, logger.child({ component: "outbox" }), options.dispatcher || {});
+
+  const routers: Router[] = [
+    createWechatCallbackRouter({
+      token: config.wechat.token,
+      appId: config.wechat.appId,
+      encodingAesKeys: config.wechat.aesKeys,
+      handler: inbox,
+      logger: logger.child({ component: "wechat-callback" }),
+    }),
+  ];
+  const sandbox = config.sandbox ? createSandbox({ config, dataSource, logger: logger.child({ component: "sandbox" }) }) : null;
+  if (sandbox) routers.push(...sandbox.routers);
+
+  if (config.seedDemo) await seedDemo({ dataSource, clock, sandbox });
+
+  const app = createApp({
+    logger,
+    routers,
+    health: async () => ({
+      database: await dataSource.query("SELECT 1").then(
+        () => "ok",
+        () => "down",
+      ),
+      kv: await kv.get("healthz").then(
+        () => "ok",
+        () => "down",
+      ),
+    }),
+  });
+
+  const httpServer = http.createServer(app.callback());
+  // WeChat keeps connections alive; a keep-alive longer than a proxy's avoids resets under load.
+  httpServer.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, options.host ?? "0.0.0.0", () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  if (options.dispatcher !== false) dispatcher.start();
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeIdleConnections();
+      });
+      await dispatcher.stop();
+      await kv.close();
+      await dataSource.destroy();
+    })());
+
+  return { url, config, logger, dataSource, kv, settings, wechat, inbox, dispatcher, close };
+}
