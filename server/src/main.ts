@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     [
       "",
       `  Shuiwu Service Desk is running on ${base}`,
+      `  Console:           ${base}/console/`,
       `  WeChat callback:   ${base}/wechat`,
       ...(config.sandbox ? [`  Fan simulator:     ${base}/sandbox`] : []),
       `  Health:            ${base}/healthz`,

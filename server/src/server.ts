@@ -21,6 +21,7 @@ import { AccessTokenProvider } from "./wechat/api/accessToken";
 import { WechatApiClient } from "./wechat/api/client";
 import { createWechatCallbackRouter } from "./wechat/callback/router";
 import { createSandbox } from "./sandbox/sandbox";
+import { createConsoleRouter } from "./http/console/consoleRoutes";
 
 /** Everything a running server holds; tests and benchmarks reach into it. */
 export interface RunningServer {
@@ -86,6 +87,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       handler: inbox,
       logger: logger.child({ component: "wechat-callback" }),
     }),
+    createConsoleRouter(),
   ];
   const sandbox = config.sandbox ? createSandbox({ config, dataSource, logger: logger.child({ component: "sandbox" }) }) : null;
   if (sandbox) routers.push(...sandbox.routers);

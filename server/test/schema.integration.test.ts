@@ -53,6 +53,18 @@ describe("sql/schema.sql and the migrations", () => {
     expect(actual).toEqual(expected);
   });
 
+  it("lets several instances start at once on an empty database (one migrates, the others wait)", async () => {
+    const fresh = await createTestDatabase("race");
+    try {
+      const instances = await Promise.all([1, 2, 3].map(() => openDatabase({ kind: "mysql", url: fresh.url })));
+      const [{ n }] = await instances[0].query("SELECT COUNT(*) AS n FROM migrations");
+      expect(Number(n)).toBe(instances[0].migrations.length);
+      await Promise.all(instances.map((ds) => ds.destroy()));
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it("leaves nothing for the migrations to do on a database loaded from schema.sql", async () => {
     const dataSource = await openDatabase({ kind: "mysql", url: fromSql.url });
     try {

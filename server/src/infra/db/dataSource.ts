@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type Repository } from "typeorm";
+import { DataSource } from "typeorm";
 import type { Config } from "../../config";
 import { entities } from "./entities";
 import { migrations } from "./migrations";
@@ -49,20 +49,36 @@ export function createDataSource(database: Config["database"]): DataSource {
 export async function openDatabase(database: Config["database"]): Promise<DataSource> {
   const dataSource = createDataSource(database);
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: "each" });
+  try {
+    await runMigrationsExclusively(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
   return dataSource;
+}
+
+/**
+ * Several instances start at once in production; a named MySQL lock lets one migrate while the others
+ * wait and then find nothing left to do. (SQLite serves one process, whose writes are serialised anyway.)
+ */
+async function runMigrationsExclusively(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type !== "mysql") {
+    await dataSource.runMigrations({ transaction: "each" });
+    return;
+  }
+  const lockHolder = dataSource.createQueryRunner();
+  try {
+    const [row] = await lockHolder.query("SELECT GET_LOCK('shuiwu_migrations', 300) AS locked");
+    if (Number(row.locked) !== 1) throw new Error("timed out waiting for another instance to finish migrating");
+    await dataSource.runMigrations({ transaction: "each" });
+  } finally {
+    await lockHolder.query("SELECT RELEASE_LOCK('shuiwu_migrations')").catch(() => undefined);
+    await lockHolder.release();
+  }
 }
 
 /** Converts a Date into what the driver stores in a `datetime` column, for hand-written SQL. */
 export function sqlDate(dataSource: DataSource, date: Date): Date | string {
   return dataSource.options.type === "mysql" ? date : date.toISOString().replace("T", " ").replace("Z", "");
-}
-
-export function isMysql(dataSourceOrManager: DataSource | EntityManager): boolean {
-  const ds = "manager" in dataSourceOrManager && "options" in dataSourceOrManager ? dataSourceOrManager : dataSourceOrManager.connection;
-  return ds.options.type === "mysql";
-}
-
-export function repo<T extends ObjectLiteral>(manager: EntityManager, target: EntityTarget<T>): Repository<T> {
-  return manager.getRepository(target);
 }
