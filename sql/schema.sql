@@ -3,6 +3,94 @@
 -- Loading this file into an empty database is equivalent to starting the server once (the migrations
 -- table records them as applied).
 
+CREATE TABLE `agent` (
+  `id` varchar(36) NOT NULL,
+  `name` varchar(50) NOT NULL,
+  `job_number` varchar(40) NOT NULL,
+  `role` varchar(16) NOT NULL,
+  `group_id` varchar(36) DEFAULT NULL,
+  `capacity` int(11) NOT NULL DEFAULT 5,
+  `wechat_openid` varchar(64) DEFAULT NULL,
+  `password_hash` varchar(200) DEFAULT NULL,
+  `status` varchar(10) NOT NULL DEFAULT 'offline',
+  `status_changed_at` datetime(3) DEFAULT NULL,
+  `settings` mediumtext NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  `deleted_at` datetime(3) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_agent_job_number` (`job_number`),
+  UNIQUE KEY `ux_agent_wechat_openid` (`wechat_openid`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `agent_group` (
+  `id` varchar(36) NOT NULL,
+  `name` varchar(50) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_agent_group_name` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `conversation` (
+  `id` varchar(36) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `open_fan_openid` varchar(64) DEFAULT NULL,
+  `status` varchar(10) NOT NULL,
+  `agent_id` varchar(36) DEFAULT NULL,
+  `version` int(11) NOT NULL DEFAULT 1,
+  `queued_at` datetime(3) NOT NULL,
+  `accepted_at` datetime(3) DEFAULT NULL,
+  `last_message_at` datetime(3) NOT NULL,
+  `last_fan_message_at` datetime(3) DEFAULT NULL,
+  `last_agent_message_at` datetime(3) DEFAULT NULL,
+  `agent_alerted_at` datetime(3) DEFAULT NULL,
+  `fan_reminded_at` datetime(3) DEFAULT NULL,
+  `closed_at` datetime(3) DEFAULT NULL,
+  `closed_by` varchar(36) DEFAULT NULL,
+  `outcome` varchar(12) DEFAULT NULL,
+  `outcome_reason` varchar(500) DEFAULT NULL,
+  `rating_requested_at` datetime(3) DEFAULT NULL,
+  `rating` int(11) DEFAULT NULL,
+  `rated_at` datetime(3) DEFAULT NULL,
+  `complaint_id` varchar(36) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_conversation_open_fan` (`open_fan_openid`),
+  KEY `ix_conversation_status_queued` (`status`,`queued_at`),
+  KEY `ix_conversation_agent_status` (`agent_id`,`status`),
+  KEY `ix_conversation_fan_created` (`fan_openid`,`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `conversation_event` (
+  `id` varchar(36) NOT NULL,
+  `conversation_id` varchar(36) NOT NULL,
+  `type` varchar(20) NOT NULL,
+  `agent_id` varchar(36) DEFAULT NULL,
+  `target_agent_id` varchar(36) DEFAULT NULL,
+  `detail` mediumtext DEFAULT NULL,
+  `at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_conversation_event_conversation` (`conversation_id`,`at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `conversation_message` (
+  `id` varchar(36) NOT NULL,
+  `conversation_id` varchar(36) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `direction` varchar(8) NOT NULL,
+  `agent_id` varchar(36) DEFAULT NULL,
+  `kind` varchar(16) NOT NULL,
+  `content` mediumtext DEFAULT NULL,
+  `media` mediumtext DEFAULT NULL,
+  `inbound_message_id` varchar(36) DEFAULT NULL,
+  `outbox_id` varchar(36) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_conversation_message_conversation` (`conversation_id`,`created_at`),
+  KEY `ix_conversation_message_fan` (`fan_openid`,`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `fan` (
   `openid` varchar(64) NOT NULL,
   `subscribed` tinyint(1) NOT NULL DEFAULT 0,
@@ -14,7 +102,24 @@ CREATE TABLE `fan` (
   `last_interaction_at` datetime(3) DEFAULT NULL,
   `created_at` datetime(3) NOT NULL,
   `updated_at` datetime(3) NOT NULL,
+  `remark` varchar(100) DEFAULT NULL,
+  `tags` mediumtext DEFAULT NULL,
+  `notes` mediumtext DEFAULT NULL,
+  `blacklisted` tinyint(1) NOT NULL DEFAULT 0,
+  `blacklist_reason` varchar(200) DEFAULT NULL,
+  `blacklisted_at` datetime(3) DEFAULT NULL,
+  `blacklisted_by` varchar(36) DEFAULT NULL,
   PRIMARY KEY (`openid`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `fan_trail` (
+  `id` varchar(36) NOT NULL,
+  `openid` varchar(64) NOT NULL,
+  `kind` varchar(20) NOT NULL,
+  `detail` mediumtext DEFAULT NULL,
+  `at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_fan_trail_openid_at` (`openid`,`at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `inbound_message` (
@@ -27,9 +132,50 @@ CREATE TABLE `inbound_message` (
   `raw_xml` mediumtext NOT NULL,
   `created_time` datetime(3) NOT NULL,
   `received_at` datetime(3) NOT NULL,
+  `routed_at` datetime(3) DEFAULT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `ux_inbound_message_dedupe` (`dedupe_key`),
-  KEY `ix_inbound_message_openid_received` (`openid`,`received_at`)
+  KEY `ix_inbound_message_openid_received` (`openid`,`received_at`),
+  KEY `ix_inbound_message_unrouted` (`routed_at`,`received_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `internal_message` (
+  `id` varchar(36) NOT NULL,
+  `from_agent_id` varchar(36) NOT NULL,
+  `to_agent_id` varchar(36) NOT NULL,
+  `content` mediumtext NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `read_at` datetime(3) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_internal_message_to_read` (`to_agent_id`,`read_at`),
+  KEY `ix_internal_message_pair` (`from_agent_id`,`to_agent_id`,`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `keyword_rule` (
+  `id` varchar(36) NOT NULL,
+  `keyword` varchar(50) NOT NULL,
+  `match_type` varchar(10) NOT NULL,
+  `reply` mediumtext NOT NULL,
+  `enabled` tinyint(1) NOT NULL DEFAULT 1,
+  `position` int(11) NOT NULL DEFAULT 0,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `leave_message` (
+  `id` varchar(36) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `inbound_message_id` varchar(36) NOT NULL,
+  `kind` varchar(16) NOT NULL,
+  `content` mediumtext DEFAULT NULL,
+  `media` mediumtext DEFAULT NULL,
+  `read_at` datetime(3) DEFAULT NULL,
+  `handled_at` datetime(3) DEFAULT NULL,
+  `handled_by` varchar(36) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_leave_message_handled` (`handled_at`,`created_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `outbox_message` (
@@ -54,6 +200,29 @@ CREATE TABLE `outbox_message` (
   KEY `ix_outbox_ref` (`ref`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `quick_reply` (
+  `id` varchar(36) NOT NULL,
+  `category_id` varchar(36) NOT NULL,
+  `owner_agent_id` varchar(36) DEFAULT NULL,
+  `title` varchar(50) DEFAULT NULL,
+  `content` mediumtext NOT NULL,
+  `position` int(11) NOT NULL DEFAULT 0,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_quick_reply_category` (`category_id`,`position`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `quick_reply_category` (
+  `id` varchar(36) NOT NULL,
+  `owner_agent_id` varchar(36) DEFAULT NULL,
+  `name` varchar(50) NOT NULL,
+  `position` int(11) NOT NULL DEFAULT 0,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_quick_reply_category_owner` (`owner_agent_id`,`position`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `setting` (
   `key` varchar(100) NOT NULL,
   `value` mediumtext NOT NULL,
@@ -69,3 +238,4 @@ CREATE TABLE `migrations` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763900000000, 'Foundation1763900000000');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763910000000, 'Conversations1763910000000');

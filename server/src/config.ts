@@ -123,3 +123,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
 }
+
+/**
+ * With PORT=0 (tests) the real port is known only after listen; the sandbox URLs derived from it are
+ * rewritten then. Explicitly configured URLs are left alone.
+ */
+export function withActualPort(config: Config, port: number): Config {
+  if (config.port !== 0) return config;
+  const fix = (url: string) => url.replace(/^(http:\/\/(?:127\.0\.0\.1|localhost)):0(?=\/|$)/, `$1:${port}`);
+  return {
+    ...config,
+    port,
+    publicUrl: fix(config.publicUrl),
+    wechat: { ...config.wechat, apiBase: fix(config.wechat.apiBase) },
+    wechatPay: { ...config.wechatPay, apiBase: fix(config.wechatPay.apiBase) },
+  };
+}

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Router from "@koa/router";
 import type { DataSource } from "typeorm";
-import type { Config } from "./config";
+import { withActualPort, type Config } from "./config";
 import { createApp } from "./app";
 import { systemClock, type Clock } from "./infra/clock";
 import { openDatabase } from "./infra/db/dataSource";
@@ -47,9 +47,31 @@ export interface StartOptions {
 }
 
 /** The composition root: config → db → kv → modules → app → http. */
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+export async function startServer(configured: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(configured.logLevel);
   const clock = options.clock ?? systemClock;
+
+  // Listen first: with PORT=0 the sandbox's own URLs depend on the port we get. Requests wait for the
+  // handler, which is attached once everything is ready.
+  const httpServer = http.createServer();
+  // WeChat keeps connections alive; a keep-alive longer than a proxy's avoids resets under load.
+  httpServer.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(configured.port, options.host ?? "0.0.0.0", () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const config = withActualPort(configured, port);
+  try {
+    return await compose(config, httpServer, logger, clock, options);
+  } catch (error) {
+    httpServer.close();
+    throw error;
+  }
+}
+
+/** Builds every module around a listening HTTP server and attaches the app to it. */
+async function compose(config: Config, httpServer: http.Server, logger: Logger, clock: Clock, options: StartOptions): Promise<RunningServer> {
 
   const dataSource = await openDatabase(config.database);
   const kv: KeyValueStore = config.redisUrl
@@ -74,7 +96,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...(config.sandbox ? { qrImageBase: `${config.publicUrl}/sandbox/wechat-api/cgi-bin/showqrcode` } : {}),
   });
 
-  const inbox = new Inbox(new InboxWriter(dataSource, clock), logger.child({ component: "inbox" }));
+  const inbox = new Inbox(new InboxWriter(dataSource, clock), dataSource, clock, logger.child({ component: "inbox" }));
   inbox.addReplyHook(subscribeWelcomeHook(settings));
 
   const dispatcher = new OutboxDispatcher(dataSource, wechat, settings, clock, logger.child({ component: "outbox" }), options.dispatcher || {});
@@ -109,16 +131,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }),
   });
 
-  const httpServer = http.createServer(app.callback());
-  // WeChat keeps connections alive; a keep-alive longer than a proxy's avoids resets under load.
-  httpServer.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.port, options.host ?? "0.0.0.0", () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  httpServer.on("request", app.callback());
+  const url = `http://127.0.0.1:${config.port}`;
   if (options.dispatcher !== false) dispatcher.start();
+  inbox.startSweeping();
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -127,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         httpServer.close(() => resolve());
         httpServer.closeIdleConnections();
       });
+      await inbox.stop();
       await dispatcher.stop();
       await kv.close();
       await dataSource.destroy();

@@ -3,13 +3,17 @@ import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import type { Logger } from "../infra/logger";
 import { createFakeWechat, type FakeWechatState } from "./fakeWechat";
+import { createSimulatorRouter } from "./simulator";
 
 export interface Sandbox {
   routers: Router[];
   fake: FakeWechatState;
 }
 
-/** The WeChat stand-in of the embedded default: the fake WeChat API mounted on this server. */
+/**
+ * The WeChat stand-in of the embedded default: the fake WeChat API mounted on this server, and the fan
+ * simulator page (/sandbox) that plays the fans' phones against it and against our own /wechat.
+ */
 export function createSandbox(options: { config: Config; dataSource: DataSource; logger: Logger }): Sandbox {
   const { config } = options;
   const fake = createFakeWechat({
@@ -19,5 +23,6 @@ export function createSandbox(options: { config: Config; dataSource: DataSource;
   });
   const api = new Router({ prefix: "/sandbox/wechat-api" });
   api.use(fake.router.routes(), fake.router.allowedMethods());
-  return { routers: [api], fake: fake.state };
+  const simulator = createSimulatorRouter({ config, dataSource: options.dataSource, fake: fake.state, logger: options.logger });
+  return { routers: [api, simulator], fake: fake.state };
 }

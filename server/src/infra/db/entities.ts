@@ -1,6 +1,27 @@
+import { Agent, AgentGroup } from "../../modules/agents/agent.entity";
+import { Conversation, ConversationEvent, ConversationMessage, KeywordRule, LeaveMessage } from "../../modules/conversations/conversation.entity";
+import { FanTrail } from "../../modules/customers/fanTrail.entity";
 import { Fan } from "../../modules/fans/fan.entity";
 import { InboundMessageRow } from "../../modules/inbox/inboundMessage.entity";
+import { InternalMessage } from "../../modules/internal-chat/internalMessage.entity";
 import { OutboxMessage } from "../../modules/outbox/outboxMessage.entity";
+import { QuickReply, QuickReplyCategory } from "../../modules/quick-replies/quickReply.entity";
 import { SettingRow } from "../../modules/settings/setting.entity";
 
-export const entities = [Fan, InboundMessageRow, OutboxMessage, SettingRow];
+export const entities = [
+  Fan,
+  InboundMessageRow,
+  OutboxMessage,
+  SettingRow,
+  Agent,
+  AgentGroup,
+  Conversation,
+  ConversationEvent,
+  ConversationMessage,
+  LeaveMessage,
+  KeywordRule,
+  FanTrail,
+  QuickReply,
+  QuickReplyCategory,
+  InternalMessage,
+];

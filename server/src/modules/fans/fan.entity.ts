@@ -33,6 +33,29 @@ export class Fan {
   @Column({ name: "last_interaction_at", type: "datetime", precision: 3, nullable: true })
   lastInteractionAt: Date | null;
 
+  /** Agents' remark name for the fan. */
+  @Column({ type: "varchar", length: 100, nullable: true })
+  remark: string | null;
+
+  @Column({ type: "simple-json", nullable: true })
+  tags: string[] | null;
+
+  @Column({ type: "text", nullable: true })
+  notes: string | null;
+
+  /** A blacklisted fan is never queued and gets the blacklist reply. */
+  @Column({ type: "boolean", default: false })
+  blacklisted: boolean;
+
+  @Column({ name: "blacklist_reason", type: "varchar", length: 200, nullable: true })
+  blacklistReason: string | null;
+
+  @Column({ name: "blacklisted_at", type: "datetime", precision: 3, nullable: true })
+  blacklistedAt: Date | null;
+
+  @Column({ name: "blacklisted_by", type: "varchar", length: 36, nullable: true })
+  blacklistedBy: string | null;
+
   @Column({ name: "created_at", type: "datetime", precision: 3 })
   createdAt: Date;
 

@@ -3,6 +3,7 @@ import { Column, Entity, Index, PrimaryColumn } from "typeorm";
 /** Every message and event WeChat delivered, stored once (unique dedupe key) before it is acknowledged. */
 @Entity("inbound_message")
 @Index("ix_inbound_message_openid_received", ["openid", "receivedAt"])
+@Index("ix_inbound_message_unrouted", ["routedAt", "receivedAt"])
 export class InboundMessageRow {
   @PrimaryColumn({ type: "varchar", length: 36 })
   id: string;
@@ -36,4 +37,8 @@ export class InboundMessageRow {
 
   @Column({ name: "received_at", type: "datetime", precision: 3 })
   receivedAt: Date;
+
+  /** Set once the modules (conversations, …) have acted on the message; a sweep re-routes rows left null by a crash. */
+  @Column({ name: "routed_at", type: "datetime", precision: 3, nullable: true })
+  routedAt: Date | null;
 }

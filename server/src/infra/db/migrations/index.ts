@@ -1,4 +1,5 @@
 import { Foundation1763900000000 } from "./1763900000000-Foundation";
+import { Conversations1763910000000 } from "./1763910000000-Conversations";
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const migrations = [Foundation1763900000000];
+export const migrations = [Foundation1763900000000, Conversations1763910000000];

@@ -1,0 +1,72 @@
+import type { DataSource } from "typeorm";
+import { systemClock } from "../src/infra/clock";
+import { openDatabase } from "../src/infra/db/dataSource";
+import { createLogger } from "../src/infra/logger";
+import { Inbox } from "../src/modules/inbox/inbox";
+import { InboxWriter } from "../src/modules/inbox/inboxWriter";
+import { InboundMessageRow } from "../src/modules/inbox/inboundMessage.entity";
+import { OutboxMessage } from "../src/modules/outbox/outboxMessage.entity";
+import type { InboundMessage } from "../src/wechat/callback/messages";
+import { createTestDatabase, type TestDatabase } from "./support/mariadb";
+import { nextMsgId } from "./support/wechatFan";
+
+const text = (from: string, content: string): InboundMessage => {
+  const msgId = nextMsgId();
+  return { kind: "text", toUserName: "gh_test", fromUserName: from, createTime: Math.floor(Date.now() / 1000), dedupeKey: `msg:${msgId}`, rawXml: "<xml/>", msgId, content };
+};
+
+/** Routing is durable: a message whose handling failed (or whose process died) is routed again by the sweep. */
+describe("inbox routing on MariaDB", () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let inbox: Inbox;
+  let failNext = false;
+  const seen: { content: string; via: string; inboundId: string }[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase("inbox");
+    dataSource = await openDatabase({ kind: "mysql", url: db.url });
+    inbox = new Inbox(new InboxWriter(dataSource, systemClock), dataSource, systemClock, createLogger("silent"));
+    inbox.addReplyHook((message, context) => {
+      if (message.kind !== "text") return null;
+      if (failNext) {
+        failNext = false;
+        throw new Error("conversation store unavailable");
+      }
+      seen.push({ content: message.content, via: context.via, inboundId: context.inboundId });
+      return { type: "text", content: `收到：${message.content}` };
+    });
+  });
+  afterAll(async () => {
+    await inbox?.stop();
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  const row = (dedupeKey: string) => dataSource.getRepository(InboundMessageRow).findOneByOrFail({ dedupeKey });
+
+  it("marks a handled message routed", async () => {
+    const message = text("oInboxFan01", "你好");
+    expect(await inbox.handle(message)).toEqual({ type: "text", content: "收到：你好" });
+    await inbox.flushRouted();
+    expect((await row(message.dedupeKey)).routedAt).toBeInstanceOf(Date);
+  });
+
+  it("leaves a message whose hook failed unrouted, re-routes it in the sweep and sends the reply through the outbox", async () => {
+    failNext = true;
+    const message = text("oInboxFan02", "停水了");
+    expect(await inbox.handle(message)).toBeNull();
+    await inbox.flushRouted();
+    const stored = await row(message.dedupeKey);
+    expect(stored.routedAt).toBeNull();
+
+    expect(await inbox.sweepUnrouted(0)).toBeGreaterThanOrEqual(1);
+    expect(seen.filter((s) => s.content === "停水了")).toEqual([{ content: "停水了", via: "sweep", inboundId: stored.id }]);
+    expect((await row(message.dedupeKey)).routedAt).toBeInstanceOf(Date);
+    const [outbound] = await dataSource.getRepository(OutboxMessage).findBy({ ref: `inbound:${stored.id}` });
+    expect(outbound.payload).toMatchObject({ type: "text", toUser: "oInboxFan02", content: "收到：停水了" });
+
+    // Nothing left to sweep.
+    expect(await inbox.sweepUnrouted(0)).toBe(0);
+  });
+});
