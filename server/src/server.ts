@@ -22,6 +22,15 @@ import { WechatApiClient } from "./wechat/api/client";
 import { createWechatCallbackRouter } from "./wechat/callback/router";
 import { createSandbox } from "./sandbox/sandbox";
 import { createConsoleRouter } from "./http/console/consoleRoutes";
+import { SessionStore } from "./modules/agents/sessions";
+import type { InstalledModule, ModuleInstaller, ServerContext } from "./modules/module";
+import { RecordingPublisher } from "./realtime/publisher";
+
+/**
+ * The capability modules, installed in this order. Each returns its routers and start/stop hooks;
+ * reply hooks run in installation order too.
+ */
+const MODULES: ModuleInstaller[] = [];
 
 /** Everything a running server holds; tests and benchmarks reach into it. */
 export interface RunningServer {
@@ -34,6 +43,7 @@ export interface RunningServer {
   wechat: WechatApiClient;
   inbox: Inbox;
   dispatcher: OutboxDispatcher;
+  context: ServerContext;
   close(): Promise<void>;
 }
 
@@ -97,9 +107,29 @@ async function compose(config: Config, httpServer: http.Server, logger: Logger, 
   });
 
   const inbox = new Inbox(new InboxWriter(dataSource, clock), dataSource, clock, logger.child({ component: "inbox" }));
-  inbox.addReplyHook(subscribeWelcomeHook(settings));
-
   const dispatcher = new OutboxDispatcher(dataSource, wechat, settings, clock, logger.child({ component: "outbox" }), options.dispatcher || {});
+  const sandbox = config.sandbox ? createSandbox({ config, dataSource, logger: logger.child({ component: "sandbox" }) }) : null;
+
+  const context: ServerContext = {
+    config,
+    logger,
+    clock,
+    dataSource,
+    kv,
+    settings,
+    wechat,
+    inbox,
+    dispatcher,
+    sessions: new SessionStore(kv),
+    realtime: new RecordingPublisher(),
+    httpServer,
+    sandbox,
+    services: new Map(),
+  };
+  const installed: InstalledModule[] = [];
+  for (const install of MODULES) installed.push(await install(context));
+  // The welcome text answers a follow only when no module (e.g. a QR login scan) answered it first.
+  inbox.addReplyHook(subscribeWelcomeHook(settings));
 
   const routers: Router[] = [
     createWechatCallbackRouter({
@@ -109,9 +139,9 @@ async function compose(config: Config, httpServer: http.Server, logger: Logger, 
       handler: inbox,
       logger: logger.child({ component: "wechat-callback" }),
     }),
+    ...installed.flatMap((module) => module.routers ?? []),
     createConsoleRouter(),
   ];
-  const sandbox = config.sandbox ? createSandbox({ config, dataSource, logger: logger.child({ component: "sandbox" }) }) : null;
   if (sandbox) routers.push(...sandbox.routers);
 
   if (config.seedDemo) await seedDemo({ dataSource, clock, sandbox });
@@ -135,6 +165,7 @@ async function compose(config: Config, httpServer: http.Server, logger: Logger, 
   const url = `http://127.0.0.1:${config.port}`;
   if (options.dispatcher !== false) dispatcher.start();
   inbox.startSweeping();
+  for (const module of installed) await module.start?.();
 
   let closing: Promise<void> | null = null;
   const close = () =>
@@ -143,11 +174,12 @@ async function compose(config: Config, httpServer: http.Server, logger: Logger, 
         httpServer.close(() => resolve());
         httpServer.closeIdleConnections();
       });
+      for (const module of [...installed].reverse()) await module.stop?.();
       await inbox.stop();
       await dispatcher.stop();
       await kv.close();
       await dataSource.destroy();
     })());
 
-  return { url, config, logger, dataSource, kv, settings, wechat, inbox, dispatcher, close };
+  return { url, config, logger, dataSource, kv, settings, wechat, inbox, dispatcher, context, close };
 }

@@ -24,6 +24,9 @@ export interface DispatcherOptions {
   maxBackoffMs?: number;
 }
 
+/** What became of a row: modules listen to show delivery state (e.g. a failed agent reply) without polling. */
+export type SettledListener = (row: OutboxMessage, outcome: { status: "sent" | "refused" | "failed"; errcode?: number; error?: string }) => void;
+
 type Outcome =
   | { status: "sent"; result: unknown }
   | { status: "refused" | "failed"; errcode: number; error: string }
@@ -40,6 +43,7 @@ export class OutboxDispatcher {
   private running: Promise<unknown> | null = null;
   private stopped = true;
   private readonly o: Required<DispatcherOptions>;
+  private readonly settledListeners: SettledListener[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -71,6 +75,20 @@ export class OutboxDispatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+  }
+
+  onSettled(listener: SettledListener): void {
+    this.settledListeners.push(listener);
+  }
+
+  private notify(row: OutboxMessage, outcome: Parameters<SettledListener>[1]): void {
+    for (const listener of this.settledListeners) {
+      try {
+        listener(row, outcome);
+      } catch (error) {
+        this.logger.error({ err: error, outboxId: row.id }, "outbox settled listener failed");
+      }
+    }
   }
 
   /** Asks for a round now, e.g. right after a transaction that enqueued rows has committed. */
@@ -225,6 +243,7 @@ export class OutboxDispatcher {
     const release = { claimedBy: null, claimExpiresAt: null };
     if (outcome.status === "sent") {
       await repository.update(mine, { ...release, status: "sent", sentAt: now, result: toResult(outcome.result), lastErrcode: null, lastError: null });
+      this.notify(row, { status: "sent" });
       return;
     }
     if (outcome.status === "retry") {
@@ -239,6 +258,7 @@ export class OutboxDispatcher {
       return;
     }
     await repository.update(mine, { ...release, status: outcome.status, lastErrcode: outcome.errcode, lastError: outcome.error });
+    this.notify(row, { status: outcome.status, errcode: outcome.errcode, error: outcome.error });
     this.logger.warn({ outboxId: row.id, kind: row.kind, errcode: outcome.errcode, status: outcome.status }, `outbox: ${outcome.error}`);
   }
 }
