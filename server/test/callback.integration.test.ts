@@ -44,7 +44,9 @@ describe.each([
     const msgId = "9223372036854775807"; // 2^63-1: far beyond 2^53
     const createTime = Math.floor(Date.now() / 1000);
     const response = await deliver(targetA, textXml({ from: "oFanText001", content: "你好，查一下水费", msgId, createTime }));
-    expect(response).toMatchObject({ status: 200, body: "success" });
+    // Acknowledged: "success", or a passive reply when a module (e.g. the off-hours notice) answers.
+    expect(response.status).toBe(200);
+    expect(response.body === "success" || response.replyXml !== undefined).toBe(true);
 
     const rows = await a.dataSource.query("SELECT * FROM inbound_message WHERE openid = ?", ["oFanText001"]);
     expect(rows).toHaveLength(1);
@@ -62,7 +64,9 @@ describe.each([
     const msgId = nextMsgId();
     const xml = textXml({ from: "oFanRetry01", content: "停水了吗？", msgId });
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => deliver(i % 2 ? targetA : targetB, xml)));
-    expect(responses.map((r) => `${r.status} ${r.body}`)).toEqual(Array(20).fill("200 success"));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    // Only the delivery that stored the message may be answered by a module; every retry gets "success".
+    expect(responses.filter((r) => r.body !== "success").length).toBeLessThanOrEqual(1);
     expect(await countRows("dedupe_key = ?", [`msg:${msgId}`])).toBe(1);
 
     // A later retry (WeChat retries after 5 s) is acknowledged and still not stored again.

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 /**
  * The one id generator: UUIDv7 (RFC 9562), time-ordered so primary keys sort by creation.
@@ -6,6 +6,21 @@ import { randomBytes } from "node:crypto";
  */
 let lastMs = 0;
 let counter = 0;
+
+// Random bytes drawn in blocks: one randomFillSync per 256 ids instead of one per id (ids are made per message).
+const POOL_SIZE = 16 * 256;
+const pool = Buffer.alloc(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+function random16(): Buffer {
+  if (poolOffset + 16 > POOL_SIZE) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
+  poolOffset += 16;
+  return bytes;
+}
 
 export function newId(): string {
   let ms = Date.now();
@@ -18,9 +33,9 @@ export function newId(): string {
     ms = lastMs;
   } else {
     lastMs = ms;
-    counter = randomBytes(1)[0] & 0x3f; // a small random start leaves room for the counter
+    counter = random16()[0] & 0x3f; // a small random start leaves room for the counter
   }
-  const bytes = randomBytes(16);
+  const bytes = random16();
   bytes.writeUIntBE(ms, 0, 6);
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;

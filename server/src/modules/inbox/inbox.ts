@@ -117,9 +117,11 @@ export class Inbox implements CallbackHandler {
     this.sweepTimer = setTimeout(tick, intervalMs);
   }
 
+  /** Stops sweeping and waits for queued writes; call after the HTTP server stopped taking callbacks. */
   async stop(): Promise<void> {
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
+    await this.writer.close();
     await this.flushRouted();
   }
 }
