@@ -69,4 +69,43 @@ describe("inbox routing on MariaDB", () => {
     // Nothing left to sweep.
     expect(await inbox.sweepUnrouted(0)).toBe(0);
   });
+
+  it("routes a fan's messages after the acknowledgement, one at a time in arrival order, and marks them routed", async () => {
+    const order: string[] = [];
+    let failRouter = false;
+    const routed = new Inbox(new InboxWriter(dataSource, systemClock), dataSource, systemClock, createLogger("silent"));
+    routed.addRouter(async (message, context) => {
+      if (message.kind !== "text") return null;
+      if (failRouter) throw new Error("queue unavailable");
+      // Slower for the first message: a later one must still wait for it.
+      await new Promise((r) => setTimeout(r, message.content === "一" ? 50 : 1));
+      order.push(`${message.content}@${context.via}`);
+      return message.content === "三" ? { type: "text", content: "已为您排队" } : null;
+    });
+    try {
+      const messages = ["一", "二", "三"].map((content) => text("oInboxRoute1", content));
+      const answers = await Promise.all(messages.map((m) => routed.handle(m)));
+      expect(answers).toEqual([null, null, null]); // acknowledged before routing
+      await routed.idle();
+      expect(order).toEqual(["一@callback", "二@callback", "三@callback"]);
+      await routed.flushRouted();
+      for (const m of messages) expect((await row(m.dedupeKey)).routedAt).toBeInstanceOf(Date);
+      const third = await row(messages[2].dedupeKey);
+      const [queuedNotice] = await dataSource.getRepository(OutboxMessage).findBy({ ref: `inbound:${third.id}` });
+      expect(queuedNotice.payload).toMatchObject({ type: "text", content: "已为您排队" });
+
+      failRouter = true;
+      const failing = text("oInboxRoute1", "四");
+      await routed.handle(failing);
+      await routed.idle();
+      await routed.flushRouted();
+      expect((await row(failing.dedupeKey)).routedAt).toBeNull();
+      failRouter = false;
+      await routed.sweepUnrouted(0);
+      expect(order).toContain("四@sweep");
+      expect((await row(failing.dedupeKey)).routedAt).toBeInstanceOf(Date);
+    } finally {
+      await routed.stop();
+    }
+  });
 });

@@ -22,9 +22,26 @@ export interface InboundContext {
  */
 export type ReplyHook = (message: InboundMessage, context: InboundContext) => PassiveReply | null | Promise<PassiveReply | null>;
 
-/** The inbound pipeline behind `/wechat`: store once (dedupe), let modules act and answer, mark routed. */
+/**
+ * Acts on a stored message after WeChat has been answered: the slow work (conversations, queues, pushes).
+ * Routers run in registration order, one message of a fan at a time in arrival order; a returned text is
+ * sent to the fan as a customer-service message. Must be idempotent per inboundId (the sweep may rerun it).
+ */
+export type InboundRouter = (message: InboundMessage, context: InboundContext) => Promise<PassiveReply | null | void>;
+
+/** Messages waiting for routers beyond this are left to the sweep instead of held in memory. */
+const MAX_ROUTING_BACKLOG = 20_000;
+
+/**
+ * The inbound pipeline behind `/wechat`: store once (dedupe) → quick answer hooks → acknowledge →
+ * routers in the background → mark routed. A crash anywhere after the store loses nothing: the sweep
+ * routes what was not marked.
+ */
 export class Inbox implements CallbackHandler {
   private readonly replyHooks: ReplyHook[] = [];
+  private readonly routers: InboundRouter[] = [];
+  private readonly fanChains = new Map<string, Promise<void>>();
+  private backlog = 0;
   private routedIds: string[] = [];
   private markTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -40,14 +57,24 @@ export class Inbox implements CallbackHandler {
     this.replyHooks.push(hook);
   }
 
+  addRouter(router: InboundRouter): void {
+    this.routers.push(router);
+  }
+
   async handle(message: InboundMessage): Promise<PassiveReply | null> {
     const stored = await this.writer.write(message);
     // A retry of a stored message was handled the first time; handling it again could act twice.
     if (!stored.isNew) return null;
-    return this.route(message, { inboundId: stored.id, via: "callback" });
+    const context: InboundContext = { inboundId: stored.id, via: "callback" };
+    const { reply, failed } = await this.answer(message, context);
+    if (failed) return reply; // left unrouted: the sweep runs hooks and routers again
+    if (this.routers.length === 0) this.markRouted(context.inboundId);
+    else if (this.backlog < MAX_ROUTING_BACKLOG) this.routeLater(message, context);
+    return reply;
   }
 
-  private async route(message: InboundMessage, context: InboundContext): Promise<PassiveReply | null> {
+  /** Runs the answer hooks; the first non-null answer is the passive reply. */
+  private async answer(message: InboundMessage, context: InboundContext): Promise<{ reply: PassiveReply | null; failed: boolean }> {
     let reply: PassiveReply | null = null;
     let failed = false;
     for (const hook of this.replyHooks) {
@@ -60,8 +87,52 @@ export class Inbox implements CallbackHandler {
         this.logger.error({ err: error, dedupeKey: message.dedupeKey }, "inbound hook failed");
       }
     }
-    if (!failed) this.markRouted(context.inboundId);
-    return reply;
+    return { reply, failed };
+  }
+
+  /** Queues the message behind the fan's earlier ones, so one fan's messages are routed in order. */
+  private routeLater(message: InboundMessage, context: InboundContext): void {
+    this.backlog++;
+    const fan = message.fromUserName;
+    const previous = this.fanChains.get(fan) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.runRouters(message, context))
+      .then(
+        (routed) => {
+          if (routed) this.markRouted(context.inboundId);
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.backlog--;
+        if (this.fanChains.get(fan) === next) this.fanChains.delete(fan);
+      });
+    this.fanChains.set(fan, next);
+  }
+
+  /** True when every router succeeded. A text a router returns goes to the fan through the outbox. */
+  private async runRouters(message: InboundMessage, context: InboundContext): Promise<boolean> {
+    for (const router of this.routers) {
+      try {
+        const reply = await router(message, context);
+        if (reply?.type === "text") await this.sendLater(message.fromUserName, reply.content, context.inboundId);
+      } catch (error) {
+        this.logger.error({ err: error, dedupeKey: message.dedupeKey }, "inbound router failed; the sweep will retry");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private async sendLater(openid: string, content: string, inboundId: string): Promise<void> {
+    await this.dataSource.transaction((manager) =>
+      enqueueOutbound(manager, { kind: "custom", message: { type: "text", toUser: openid, content }, ref: `inbound:${inboundId}` }, this.clock),
+    );
+  }
+
+  /** Waits for the routers to finish what was queued (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.fanChains.size > 0) await Promise.all([...this.fanChains.values()]);
   }
 
   /** Routed marks are written in batches: one UPDATE per interval, not one per message. */
@@ -95,12 +166,12 @@ export class Inbox implements CallbackHandler {
     });
     for (const row of rows) {
       const message = { ...(row.payload as object), rawXml: row.rawXml } as InboundMessage;
-      const reply = await this.route(message, { inboundId: row.id, via: "sweep" });
-      if (reply?.type === "text") {
-        await this.dataSource.transaction((manager) =>
-          enqueueOutbound(manager, { kind: "custom", message: { type: "text", toUser: message.fromUserName, content: reply.content }, ref: `inbound:${row.id}` }, this.clock),
-        );
-      }
+      const context: InboundContext = { inboundId: row.id, via: "sweep" };
+      // The passive reply can no longer be given: a text answer goes out as a customer-service message.
+      const { reply, failed } = await this.answer(message, context);
+      if (failed) continue;
+      if (reply?.type === "text") await this.sendLater(message.fromUserName, reply.content, row.id);
+      if (await this.runRouters(message, context)) this.markRouted(row.id);
     }
     await this.flushRouted();
     return rows.length;
@@ -122,6 +193,7 @@ export class Inbox implements CallbackHandler {
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
     await this.writer.close();
+    await this.idle();
     await this.flushRouted();
   }
 }
