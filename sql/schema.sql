@@ -31,6 +31,23 @@ CREATE TABLE `agent_group` (
   UNIQUE KEY `ux_agent_group_name` (`name`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `complaint` (
+  `id` varchar(36) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `source` varchar(16) NOT NULL,
+  `conversation_id` varchar(36) DEFAULT NULL,
+  `title` varchar(100) NOT NULL,
+  `content` mediumtext NOT NULL,
+  `transcript` mediumtext DEFAULT NULL,
+  `status` varchar(16) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_complaint_fan_created` (`fan_openid`,`created_at`),
+  KEY `ix_complaint_conversation` (`conversation_id`),
+  KEY `ix_complaint_status_created` (`status`,`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `conversation` (
   `id` varchar(36) NOT NULL,
   `fan_openid` varchar(64) NOT NULL,
@@ -55,8 +72,13 @@ CREATE TABLE `conversation` (
   `complaint_id` varchar(36) DEFAULT NULL,
   `created_at` datetime(3) NOT NULL,
   `updated_at` datetime(3) NOT NULL,
+  `previous_agent_id` varchar(36) DEFAULT NULL,
+  `awaiting_agent_since` datetime(3) DEFAULT NULL,
+  `agent_read_at` datetime(3) DEFAULT NULL,
+  `rating_token` varchar(64) DEFAULT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `ux_conversation_open_fan` (`open_fan_openid`),
+  UNIQUE KEY `ux_conversation_rating_token` (`rating_token`),
   KEY `ix_conversation_status_queued` (`status`,`queued_at`),
   KEY `ix_conversation_agent_status` (`agent_id`,`status`),
   KEY `ix_conversation_fan_created` (`fan_openid`,`created_at`)
@@ -239,3 +261,4 @@ CREATE TABLE `migrations` (
 
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763900000000, 'Foundation1763900000000');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763910000000, 'Conversations1763910000000');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763925000000, 'ConversationService1763925000000');

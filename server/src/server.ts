@@ -25,12 +25,28 @@ import { createConsoleRouter } from "./http/console/consoleRoutes";
 import { SessionStore } from "./modules/agents/sessions";
 import type { InstalledModule, ModuleInstaller, ServerContext } from "./modules/module";
 import { RecordingPublisher } from "./realtime/publisher";
+import { installRealtime } from "./realtime/realtimeModule";
+import { installAgents } from "./modules/agents/agentsModule";
+import { installInternalChat } from "./modules/internal-chat/internalChatModule";
+import { installConversations } from "./modules/conversations/conversationsModule";
+import { installCustomers } from "./modules/customers/customersModule";
+import { installQuickReplies } from "./modules/quick-replies/quickRepliesModule";
 
 /**
  * The capability modules, installed in this order. Each returns its routers and start/stop hooks;
  * reply hooks run in installation order too.
  */
-const MODULES: ModuleInstaller[] = [];
+const MODULES: ModuleInstaller[] = [
+  // First: replaces context.realtime with the socket.io publisher every later module uses.
+  installRealtime,
+  // Before conversations: registers the agent status and directory services they use.
+  installAgents,
+  installInternalChat,
+  // Routes fans' messages to agents; customers and quick replies use its service, so they come after it.
+  installConversations,
+  installCustomers,
+  installQuickReplies,
+];
 
 /** Everything a running server holds; tests and benchmarks reach into it. */
 export interface RunningServer {

@@ -70,10 +70,11 @@ describe("inbox routing on MariaDB", () => {
     expect(await inbox.sweepUnrouted(0)).toBe(0);
   });
 
-  it("routes a fan's messages after the acknowledgement, one at a time in arrival order, and marks them routed", async () => {
+  it("under a burst, acknowledges first and routes a fan's messages afterwards, one at a time in arrival order", async () => {
     const order: string[] = [];
     let failRouter = false;
-    const routed = new Inbox(new InboxWriter(dataSource, systemClock), dataSource, systemClock, createLogger("silent"));
+    // passiveWaitBacklog 0: every callback is acknowledged without waiting for the routers (as under load).
+    const routed = new Inbox(new InboxWriter(dataSource, systemClock), dataSource, systemClock, createLogger("silent"), { passiveWaitBacklog: 0 });
     routed.addRouter(async (message, context) => {
       if (message.kind !== "text") return null;
       if (failRouter) throw new Error("queue unavailable");
@@ -104,6 +105,38 @@ describe("inbox routing on MariaDB", () => {
       await routed.sweepUnrouted(0);
       expect(order).toContain("四@sweep");
       expect((await row(failing.dedupeKey)).routedAt).toBeInstanceOf(Date);
+    } finally {
+      await routed.stop();
+    }
+  });
+
+  it("when routing keeps up, gives the router's answer as the passive reply and sends nothing through the outbox", async () => {
+    const routed = new Inbox(new InboxWriter(dataSource, systemClock), dataSource, systemClock, createLogger("silent"));
+    routed.addRouter(async (message) => (message.kind === "text" && message.content === "人工" ? { type: "text", content: "正在为您转接人工客服" } : null));
+    try {
+      const message = text("oInboxPassive", "人工");
+      expect(await routed.handle(message)).toEqual({ type: "text", content: "正在为您转接人工客服" });
+      await routed.idle();
+      const stored = await row(message.dedupeKey);
+      expect(await dataSource.getRepository(OutboxMessage).countBy({ ref: `inbound:${stored.id}` })).toBe(0);
+    } finally {
+      await routed.stop();
+    }
+  });
+
+  it("sends the answer through the outbox when the router is slower than the callback may wait", async () => {
+    const routed = new Inbox(new InboxWriter(dataSource, systemClock), dataSource, systemClock, createLogger("silent"), { passiveWaitMs: 20 });
+    routed.addRouter(async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      return { type: "text", content: "稍后回复" };
+    });
+    try {
+      const message = text("oInboxSlow01", "慢");
+      expect(await routed.handle(message)).toBeNull();
+      await routed.idle();
+      const stored = await row(message.dedupeKey);
+      const [sent] = await dataSource.getRepository(OutboxMessage).findBy({ ref: `inbound:${stored.id}` });
+      expect(sent.payload).toMatchObject({ content: "稍后回复" });
     } finally {
       await routed.stop();
     }

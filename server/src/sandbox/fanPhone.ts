@@ -174,7 +174,8 @@ export class FanPhone {
 
   private pushEvent(origins: Origins, openid: string, fields: { Event: string } & Record<string, XmlFieldValue>, label: string): Promise<PushResult> {
     // Events are deduplicated on fan + CreateTime + Event; a fan tapping twice in one second means it twice.
-    const key = `${openid}:${fields.Event}`;
+    // Follow and unfollow share one clock too, so their order survives WeChat's one-second CreateTime.
+    const key = `${openid}:${fields.Event === "unsubscribe" ? "subscribe" : fields.Event}`;
     const now = Math.floor(this.fake.clock.now().getTime() / 1000);
     const createTime = Math.max(now, (this.lastEventTime.get(key) ?? 0) + 1);
     this.lastEventTime.set(key, createTime);

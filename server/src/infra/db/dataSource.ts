@@ -49,6 +49,7 @@ export function createDataSource(database: Config["database"]): DataSource {
 export async function openDatabase(database: Config["database"]): Promise<DataSource> {
   const dataSource = createDataSource(database);
   await dataSource.initialize();
+  if (database.kind === "sqlite") serialiseTransactions(dataSource);
   try {
     await runMigrationsExclusively(dataSource);
   } catch (error) {
@@ -76,6 +77,22 @@ async function runMigrationsExclusively(dataSource: DataSource): Promise<void> {
     await lockHolder.query("SELECT RELEASE_LOCK('shuiwu_migrations')").catch(() => undefined);
     await lockHolder.release();
   }
+}
+
+/**
+ * better-sqlite3 runs every statement on one connection, so two transactions open at once would nest
+ * ("cannot start a transaction within a transaction"). Transactions queue instead, one after another.
+ * (Work inside a transaction uses its own manager and must not start another top-level transaction.)
+ */
+function serialiseTransactions(dataSource: DataSource): void {
+  const manager = dataSource.manager;
+  const original = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  (manager as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = (...args: unknown[]) => {
+    const run = tail.then(() => original(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
 
 /** Converts a Date into what the driver stores in a `datetime` column, for hand-written SQL. */

@@ -1,5 +1,6 @@
 import { Agent, AgentGroup } from "../../modules/agents/agent.entity";
 import { Conversation, ConversationEvent, ConversationMessage, KeywordRule, LeaveMessage } from "../../modules/conversations/conversation.entity";
+import { Complaint } from "../../modules/complaints/complaint.entity";
 import { FanTrail } from "../../modules/customers/fanTrail.entity";
 import { Fan } from "../../modules/fans/fan.entity";
 import { InboundMessageRow } from "../../modules/inbox/inboundMessage.entity";
@@ -24,4 +25,5 @@ export const entities = [
   QuickReply,
   QuickReplyCategory,
   InternalMessage,
+  Complaint,
 ];

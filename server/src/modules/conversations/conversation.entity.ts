@@ -32,6 +32,10 @@ export class Conversation {
   @Column({ name: "agent_id", type: "varchar", length: 36, nullable: true })
   agentId: string | null;
 
+  /** The agent who served it before it went back to the queue (its accept is a re-accept; auto-assignment prefers them). */
+  @Column({ name: "previous_agent_id", type: "varchar", length: 36, nullable: true })
+  previousAgentId: string | null;
+
   /** Optimistic version: accept/transfer/close are conditional updates on it (one winner). */
   @Column({ type: "int", default: 1 })
   version: number;
@@ -51,6 +55,14 @@ export class Conversation {
 
   @Column({ name: "last_agent_message_at", type: "datetime", precision: 3, nullable: true })
   lastAgentMessageAt: Date | null;
+
+  /** Since when the fan waits for an answer from the current agent (null once answered): the alert counts from it. */
+  @Column({ name: "awaiting_agent_since", type: "datetime", precision: 3, nullable: true })
+  awaitingAgentSince: Date | null;
+
+  /** Up to when the current agent has read the fan's messages (unread badge). */
+  @Column({ name: "agent_read_at", type: "datetime", precision: 3, nullable: true })
+  agentReadAt: Date | null;
 
   /** When the "agent has not answered for 5 min" alert went out for the current unanswered fan message. */
   @Column({ name: "agent_alerted_at", type: "datetime", precision: 3, nullable: true })
@@ -76,6 +88,11 @@ export class Conversation {
 
   @Column({ name: "rating_requested_at", type: "datetime", precision: 3, nullable: true })
   ratingRequestedAt: Date | null;
+
+  /** The unguessable token of the public rating link (PUBLIC_URL/rate/<token>). */
+  @Index("ux_conversation_rating_token", { unique: true })
+  @Column({ name: "rating_token", type: "varchar", length: 64, nullable: true })
+  ratingToken: string | null;
 
   /** 1–5, from the fan's reply or the rating link. */
   @Column({ type: "int", nullable: true })

@@ -27,10 +27,19 @@ export type ReplyHook = (message: InboundMessage, context: InboundContext) => Pa
  * Routers run in registration order, one message of a fan at a time in arrival order; a returned text is
  * sent to the fan as a customer-service message. Must be idempotent per inboundId (the sweep may rerun it).
  */
-export type InboundRouter = (message: InboundMessage, context: InboundContext) => Promise<PassiveReply | null | void>;
+export type InboundRouter = (message: InboundMessage, context: InboundContext) => PassiveReply | null | void | Promise<PassiveReply | null | void>;
 
 /** Messages waiting for routers beyond this are left to the sweep instead of held in memory. */
 const MAX_ROUTING_BACKLOG = 20_000;
+
+export interface InboxOptions {
+  /** Below this routing backlog a callback waits for its routers' answer (a passive reply) … */
+  passiveWaitBacklog?: number;
+  /** … for at most this long: WeChat gives up after 5 s. */
+  passiveWaitMs?: number;
+  /** Messages routed at once (different fans); the rest wait their turn, keeping room for acknowledgements. */
+  routingConcurrency?: number;
+}
 
 /**
  * The inbound pipeline behind `/wechat`: store once (dedupe) → quick answer hooks → acknowledge →
@@ -42,6 +51,9 @@ export class Inbox implements CallbackHandler {
   private readonly routers: InboundRouter[] = [];
   private readonly fanChains = new Map<string, Promise<void>>();
   private backlog = 0;
+  private routingActive = 0;
+  private readonly o: Required<InboxOptions>;
+  private readonly routingSlots: (() => void)[] = [];
   private routedIds: string[] = [];
   private markTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -51,7 +63,10 @@ export class Inbox implements CallbackHandler {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+    options: InboxOptions = {},
+  ) {
+    this.o = { passiveWaitBacklog: 32, passiveWaitMs: 3000, routingConcurrency: 4, ...options };
+  }
 
   addReplyHook(hook: ReplyHook): void {
     this.replyHooks.push(hook);
@@ -68,9 +83,17 @@ export class Inbox implements CallbackHandler {
     const context: InboundContext = { inboundId: stored.id, via: "callback" };
     const { reply, failed } = await this.answer(message, context);
     if (failed) return reply; // left unrouted: the sweep runs hooks and routers again
-    if (this.routers.length === 0) this.markRouted(context.inboundId);
-    else if (this.backlog < MAX_ROUTING_BACKLOG) this.routeLater(message, context);
-    return reply;
+    if (this.routers.length === 0) {
+      this.markRouted(context.inboundId);
+      return reply;
+    }
+    if (this.backlog >= MAX_ROUTING_BACKLOG) return reply; // the sweep routes it
+    // While routing keeps up, WeChat waits for the routers so their answer can be the (free) passive reply.
+    // Under a burst the acknowledgement goes first and the answer follows as a customer-service message.
+    const wait = this.backlog < this.o.passiveWaitBacklog && !reply;
+    const routing = this.routeLater(message, context, wait);
+    if (!wait) return reply;
+    return (await routing.passiveReply(this.o.passiveWaitMs)) ?? reply;
   }
 
   /** Runs the answer hooks; the first non-null answer is the passive reply. */
@@ -90,13 +113,26 @@ export class Inbox implements CallbackHandler {
     return { reply, failed };
   }
 
-  /** Queues the message behind the fan's earlier ones, so one fan's messages are routed in order. */
-  private routeLater(message: InboundMessage, context: InboundContext): void {
+  /**
+   * Queues the message behind the fan's earlier ones (one fan's messages are routed in order), with at
+   * most `routingConcurrency` messages routed at once. The router's text answer is handed to a waiting
+   * callback as its passive reply; if nobody waits (any longer), it goes out through the outbox.
+   */
+  private routeLater(message: InboundMessage, context: InboundContext, callbackWaits: boolean): { passiveReply(timeoutMs: number): Promise<PassiveReply | null> } {
     this.backlog++;
+    let waiting = callbackWaits;
+    let handOver: (reply: PassiveReply | null) => void = () => undefined;
+    const handedOver = new Promise<PassiveReply | null>((resolve) => (handOver = resolve));
+
     const fan = message.fromUserName;
     const previous = this.fanChains.get(fan) ?? Promise.resolve();
     const next = previous
-      .then(() => this.runRouters(message, context))
+      .then(() => this.withRoutingSlot(() => this.runRouters(message, context, (reply) => {
+        if (!waiting) return false;
+        waiting = false;
+        handOver(reply);
+        return true;
+      })))
       .then(
         (routed) => {
           if (routed) this.markRouted(context.inboundId);
@@ -104,23 +140,54 @@ export class Inbox implements CallbackHandler {
         () => undefined,
       )
       .finally(() => {
+        waiting = false;
+        handOver(null);
         this.backlog--;
         if (this.fanChains.get(fan) === next) this.fanChains.delete(fan);
       });
     this.fanChains.set(fan, next);
+
+    return {
+      passiveReply: (timeoutMs) =>
+        Promise.race([
+          handedOver,
+          new Promise<null>((resolve) =>
+            setTimeout(() => {
+              waiting = false; // from now on the answer goes through the outbox
+              resolve(null);
+            }, timeoutMs).unref(),
+          ),
+        ]),
+    };
   }
 
-  /** True when every router succeeded. A text a router returns goes to the fan through the outbox. */
-  private async runRouters(message: InboundMessage, context: InboundContext): Promise<boolean> {
+  private async withRoutingSlot<T>(work: () => Promise<T>): Promise<T> {
+    while (this.routingActive >= this.o.routingConcurrency) await new Promise<void>((resolve) => this.routingSlots.push(resolve));
+    this.routingActive++;
+    try {
+      return await work();
+    } finally {
+      this.routingActive--;
+      this.routingSlots.shift()?.();
+    }
+  }
+
+  /**
+   * True when every router succeeded. A router's text answer is offered to the waiting callback
+   * (`takeReply` returns true when taken); otherwise it goes to the fan through the outbox.
+   */
+  private async runRouters(message: InboundMessage, context: InboundContext, takeReply: (reply: PassiveReply | null) => boolean = () => false): Promise<boolean> {
+    let answer: PassiveReply | null = null;
     for (const router of this.routers) {
       try {
-        const reply = await router(message, context);
-        if (reply?.type === "text") await this.sendLater(message.fromUserName, reply.content, context.inboundId);
+        answer ??= (await router(message, context)) ?? null;
       } catch (error) {
         this.logger.error({ err: error, dedupeKey: message.dedupeKey }, "inbound router failed; the sweep will retry");
+        takeReply(null);
         return false;
       }
     }
+    if (!takeReply(answer) && answer?.type === "text") await this.sendLater(message.fromUserName, answer.content, context.inboundId);
     return true;
   }
 
@@ -171,7 +238,7 @@ export class Inbox implements CallbackHandler {
       const { reply, failed } = await this.answer(message, context);
       if (failed) continue;
       if (reply?.type === "text") await this.sendLater(message.fromUserName, reply.content, row.id);
-      if (await this.runRouters(message, context)) this.markRouted(row.id);
+      if (await this.withRoutingSlot(() => this.runRouters(message, context))) this.markRouted(row.id);
     }
     await this.flushRouted();
     return rows.length;

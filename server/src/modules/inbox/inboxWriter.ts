@@ -44,13 +44,13 @@ function fanUpsertSql(dialect: "mysql" | "sqlite", rowCount: number): string {
     const latest = (col: string) => `GREATEST(COALESCE(${col}, VALUES(${col})), COALESCE(VALUES(${col}), ${col}))`;
     // `subscribed` is assigned first so that every expression reads the row's old values.
     return `INSERT INTO fan ${FAN_COLUMNS} VALUES ${placeholders} ON DUPLICATE KEY UPDATE
-      subscribed = IF(${latest("unsubscribed_at")} IS NOT NULL AND (${latest("subscribed_at")} IS NULL OR ${latest("unsubscribed_at")} > ${latest("subscribed_at")}), 0, 1),
+      subscribed = IF(${latest("unsubscribed_at")} IS NOT NULL AND (${latest("subscribed_at")} IS NULL OR ${latest("unsubscribed_at")} >= ${latest("subscribed_at")}), 0, 1),
       ${TIME_COLUMNS.map((col) => `${col} = ${latest(col)}`).join(", ")},
       updated_at = VALUES(updated_at)`;
   }
   const latest = (col: string) => `max(coalesce(fan.${col}, excluded.${col}), coalesce(excluded.${col}, fan.${col}))`;
   return `INSERT INTO fan ${FAN_COLUMNS} VALUES ${placeholders} ON CONFLICT(openid) DO UPDATE SET
-    subscribed = CASE WHEN ${latest("unsubscribed_at")} IS NOT NULL AND (${latest("subscribed_at")} IS NULL OR ${latest("unsubscribed_at")} > ${latest("subscribed_at")}) THEN 0 ELSE 1 END,
+    subscribed = CASE WHEN ${latest("unsubscribed_at")} IS NOT NULL AND (${latest("subscribed_at")} IS NULL OR ${latest("unsubscribed_at")} >= ${latest("subscribed_at")}) THEN 0 ELSE 1 END,
     ${TIME_COLUMNS.map((col) => `${col} = ${latest(col)}`).join(", ")},
     updated_at = excluded.updated_at`;
 }
@@ -237,9 +237,13 @@ function latest(a: Date | null, b: Date | null): Date | null {
   return a > b ? a : b;
 }
 
-/** Following unless the latest unfollow is newer than the latest follow (a fan who messages us follows us). */
+/**
+ * Following unless the latest unfollow is at least as new as the latest follow (a fan who messages us
+ * follows us). CreateTime has one-second resolution; within one second an unfollow is taken to be last,
+ * since one can only unfollow what one followed.
+ */
 function isSubscribed(change: FanChange): boolean {
-  return !(change.unsubscribedAt && (!change.subscribedAt || change.unsubscribedAt > change.subscribedAt));
+  return !(change.unsubscribedAt && (!change.subscribedAt || change.unsubscribedAt >= change.subscribedAt));
 }
 
 /** Folds a batch's messages into one change per fan, each time the latest of its kind. */

@@ -15,6 +15,35 @@ export const SETTING_DEFAULTS = {
   /** Customer-service messages allowed after a menu click, follow or QR scan (WeChat's current rule: 3 in 1 min). */
   "quota.afterEvent.count": 3,
   "quota.afterEvent.windowMinutes": 1,
+
+  // ---- conversations (human service) ----
+  /** Service hours in China time (UTC+8), "HH:MM"; the end may be "24:00". Outside them fans get the off-hours reply and leave a message. */
+  "service.hoursStart": "08:30",
+  "service.hoursEnd": "21:30",
+  "service.offHoursReply": "您好，现在是非人工服务时间（人工服务时间 08:30–21:30）。您的留言已收到，客服上班后会尽快回复您。",
+  /** Answered when a fan enters the waiting queue (or asks for a human again while waiting). */
+  "conversation.queuedText": "您好，正在为您转接人工客服，请稍候……",
+  /** Answered to a blacklisted fan instead of queueing; empty = no answer. */
+  "conversation.blacklistReply": "您好，您的消息已收到。",
+  /** Whether the fan is told when the conversation is transferred; {agent} is the new agent's name. */
+  "conversation.transferNotice.enabled": true,
+  "conversation.transferNotice.text": "您的会话已转接给客服{agent}，请稍候。",
+  /** Sent when the fan has been silent for the reminder time after an agent's message. */
+  "conversation.reminderText": "您好，请问还有其他问题需要咨询吗？如长时间未回复，本次会话将自动结束。",
+  /** Sent when a conversation closes because the fan stayed silent. */
+  "conversation.autoCloseText": "由于您长时间未回复，本次会话已结束。如需帮助，请回复“人工”。",
+  /** The rating request; {link} is the rating page. */
+  "conversation.ratingRequestText": "请您对本次服务进行评价：直接回复数字 1–5（5 为非常满意），或点击链接评价：{link}",
+  "conversation.ratingThanksText": "感谢您的评价，祝您生活愉快！",
+  /** Timers (minutes): unanswered fan → alert; silent fan → reminder, then automatic close; idle → released (re-accept). */
+  "conversation.timers.agentAlertMinutes": 5,
+  "conversation.timers.fanReminderMinutes": 5,
+  "conversation.timers.autoCloseMinutes": 8,
+  "conversation.timers.releaseMinutes": 30,
+  /** The template message offered when the 48-hour window has closed; empty = not configured. Its data keys carry the text and the time. */
+  "conversation.fallbackTemplate.id": "",
+  "conversation.fallbackTemplate.contentKey": "thing1",
+  "conversation.fallbackTemplate.timeKey": "time2",
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
