@@ -190,8 +190,9 @@ async function compose(config: Config, httpServer: http.Server, logger: Logger, 
         httpServer.close(() => resolve());
         httpServer.closeIdleConnections();
       });
-      for (const module of [...installed].reverse()) await module.stop?.();
+      // Inbox first: writes and in-flight routing finish while the modules they call are still up.
       await inbox.stop();
+      for (const module of [...installed].reverse()) await module.stop?.();
       await dispatcher.stop();
       await kv.close();
       await dataSource.destroy();

@@ -93,19 +93,29 @@ export class SocketServer implements AgentSockets, RealtimePublisher {
   // ---- RealtimePublisher ----
 
   toAgent(agentId: string, event: RealtimeEvent, payload: unknown): void {
-    this.io.to(rooms.agent(agentId)).emit(event, payload);
+    this.send(rooms.agent(agentId), event, payload);
   }
   toSupervisors(event: RealtimeEvent, payload: unknown): void {
-    this.io.to(rooms.supervisors).emit(event, payload);
+    this.send(rooms.supervisors, event, payload);
   }
   toGroup(groupId: string, event: RealtimeEvent, payload: unknown): void {
-    this.io.to(rooms.group(groupId)).emit(event, payload);
+    this.send(rooms.group(groupId), event, payload);
   }
   toAllAgents(event: RealtimeEvent, payload: unknown): void {
-    this.io.to(rooms.agents).emit(event, payload);
+    this.send(rooms.agents, event, payload);
   }
   toLoginPage(scene: string, event: RealtimeEvent, payload: unknown): void {
-    this.io.to(rooms.loginPage(scene)).emit(event, payload);
+    this.send(rooms.loginPage(scene), event, payload);
+  }
+
+  /** Pushes are best effort (consoles refetch on reconnect): after close, or if the adapter fails, they are dropped. */
+  private send(room: string, event: RealtimeEvent, payload: unknown): void {
+    if (this.closing) return;
+    try {
+      this.io.to(room).emit(event, payload);
+    } catch (error) {
+      this.options.logger.warn({ err: error, event }, "realtime push failed");
+    }
   }
 
   // ---- AgentSockets ----

@@ -39,6 +39,8 @@ export interface InboxOptions {
   passiveWaitMs?: number;
   /** Messages routed at once (different fans); the rest wait their turn, keeping room for acknowledgements. */
   routingConcurrency?: number;
+  /** Callbacks in flight above which routing drops to one message at a time (a burst). */
+  busyCallbacks?: number;
 }
 
 /**
@@ -52,6 +54,10 @@ export class Inbox implements CallbackHandler {
   private readonly fanChains = new Map<string, Promise<void>>();
   private backlog = 0;
   private routingActive = 0;
+  /** Inbound ids waiting in memory for their routers: the sweep leaves them alone. */
+  private readonly queuedIds = new Set<string>();
+  private inFlightCallbacks = 0;
+  private stopping = false;
   private readonly o: Required<InboxOptions>;
   private readonly routingSlots: (() => void)[] = [];
   private routedIds: string[] = [];
@@ -65,7 +71,7 @@ export class Inbox implements CallbackHandler {
     private readonly logger: Logger,
     options: InboxOptions = {},
   ) {
-    this.o = { passiveWaitBacklog: 32, passiveWaitMs: 3000, routingConcurrency: 4, ...options };
+    this.o = { passiveWaitBacklog: 32, passiveWaitMs: 3000, routingConcurrency: 4, busyCallbacks: 8, ...options };
   }
 
   addReplyHook(hook: ReplyHook): void {
@@ -77,11 +83,21 @@ export class Inbox implements CallbackHandler {
   }
 
   async handle(message: InboundMessage): Promise<PassiveReply | null> {
-    const stored = await this.writer.write(message);
-    // A retry of a stored message was handled the first time; handling it again could act twice.
-    if (!stored.isNew) return null;
-    const context: InboundContext = { inboundId: stored.id, via: "callback" };
-    const { reply, failed } = await this.answer(message, context);
+    // Counts callbacks storing and answering (not those waiting for routing): the measure of a burst.
+    this.inFlightCallbacks++;
+    let stored: { isNew: boolean; id: string };
+    let answered: { reply: PassiveReply | null; failed: boolean };
+    const context: InboundContext = { inboundId: "", via: "callback" };
+    try {
+      stored = await this.writer.write(message);
+      // A retry of a stored message was handled the first time; handling it again could act twice.
+      if (!stored.isNew) return null;
+      context.inboundId = stored.id;
+      answered = await this.answer(message, context);
+    } finally {
+      this.inFlightCallbacks--;
+    }
+    const { reply, failed } = answered;
     if (failed) return reply; // left unrouted: the sweep runs hooks and routers again
     if (this.routers.length === 0) {
       this.markRouted(context.inboundId);
@@ -120,6 +136,7 @@ export class Inbox implements CallbackHandler {
    */
   private routeLater(message: InboundMessage, context: InboundContext, callbackWaits: boolean): { passiveReply(timeoutMs: number): Promise<PassiveReply | null> } {
     this.backlog++;
+    this.queuedIds.add(context.inboundId);
     let waiting = callbackWaits;
     let handOver: (reply: PassiveReply | null) => void = () => undefined;
     const handedOver = new Promise<PassiveReply | null>((resolve) => (handOver = resolve));
@@ -127,12 +144,13 @@ export class Inbox implements CallbackHandler {
     const fan = message.fromUserName;
     const previous = this.fanChains.get(fan) ?? Promise.resolve();
     const next = previous
-      .then(() => this.withRoutingSlot(() => this.runRouters(message, context, (reply) => {
+      // Once stopping, messages not yet routed are left for the sweep after restart.
+      .then(() => (this.stopping ? false : this.withRoutingSlot(() => this.runRouters(message, context, (reply) => {
         if (!waiting) return false;
         waiting = false;
         handOver(reply);
         return true;
-      })))
+      }))))
       .then(
         (routed) => {
           if (routed) this.markRouted(context.inboundId);
@@ -143,6 +161,7 @@ export class Inbox implements CallbackHandler {
         waiting = false;
         handOver(null);
         this.backlog--;
+        this.queuedIds.delete(context.inboundId);
         if (this.fanChains.get(fan) === next) this.fanChains.delete(fan);
       });
     this.fanChains.set(fan, next);
@@ -161,14 +180,23 @@ export class Inbox implements CallbackHandler {
     };
   }
 
+  /**
+   * Routing shares the process with the callbacks WeChat is waiting on. While many callbacks are in flight
+   * (a burst), only one message is routed at a time, so acknowledgements keep the CPU; routing catches up
+   * with full concurrency when the burst is over.
+   */
+  private routingLimit(): number {
+    return this.inFlightCallbacks > this.o.busyCallbacks ? 1 : this.o.routingConcurrency;
+  }
+
   private async withRoutingSlot<T>(work: () => Promise<T>): Promise<T> {
-    while (this.routingActive >= this.o.routingConcurrency) await new Promise<void>((resolve) => this.routingSlots.push(resolve));
+    while (this.routingActive >= this.routingLimit()) await new Promise<void>((resolve) => this.routingSlots.push(resolve));
     this.routingActive++;
     try {
       return await work();
     } finally {
       this.routingActive--;
-      this.routingSlots.shift()?.();
+      for (let free = this.routingLimit() - this.routingActive; free > 0 && this.routingSlots.length > 0; free--) this.routingSlots.shift()!();
     }
   }
 
@@ -224,6 +252,7 @@ export class Inbox implements CallbackHandler {
   /**
    * Re-routes messages stored but never marked routed (the process died, or a hook failed). Their passive
    * reply can no longer be given, so a text answer is sent as a customer-service message instead.
+   * Returns how many it took up (messages still queued in memory are left to their routers).
    */
   async sweepUnrouted(olderThanMs = 30_000, limit = 100): Promise<number> {
     const rows = await this.dataSource.getRepository(InboundMessageRow).find({
@@ -231,7 +260,10 @@ export class Inbox implements CallbackHandler {
       order: { receivedAt: "ASC" },
       take: limit,
     });
+    let swept = 0;
     for (const row of rows) {
+      if (this.queuedIds.has(row.id)) continue;
+      swept++;
       const message = { ...(row.payload as object), rawXml: row.rawXml } as InboundMessage;
       const context: InboundContext = { inboundId: row.id, via: "sweep" };
       // The passive reply can no longer be given: a text answer goes out as a customer-service message.
@@ -241,15 +273,19 @@ export class Inbox implements CallbackHandler {
       if (await this.withRoutingSlot(() => this.runRouters(message, context))) this.markRouted(row.id);
     }
     await this.flushRouted();
-    return rows.length;
+    return swept;
   }
 
-  startSweeping(intervalMs = 15_000): void {
+  startSweeping(intervalMs = 15_000, batch = 100): void {
     const tick = () => {
-      this.sweepUnrouted()
-        .catch((error) => this.logger.error({ err: error }, "inbound sweep failed"))
-        .finally(() => {
-          if (this.sweepTimer) this.sweepTimer = setTimeout(tick, intervalMs);
+      this.sweepUnrouted(30_000, batch)
+        .catch((error) => {
+          this.logger.error({ err: error }, "inbound sweep failed");
+          return 0;
+        })
+        // A full batch means more are waiting (e.g. after a restart that followed a burst): go on at once.
+        .then((count) => {
+          if (this.sweepTimer) this.sweepTimer = setTimeout(tick, count >= batch ? 0 : intervalMs);
         });
     };
     this.sweepTimer = setTimeout(tick, intervalMs);
@@ -260,6 +296,7 @@ export class Inbox implements CallbackHandler {
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
     await this.writer.close();
+    this.stopping = true;
     await this.idle();
     await this.flushRouted();
   }
