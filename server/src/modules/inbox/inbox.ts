@@ -39,8 +39,10 @@ export interface InboxOptions {
   passiveWaitMs?: number;
   /** Messages routed at once (different fans); the rest wait their turn, keeping room for acknowledgements. */
   routingConcurrency?: number;
-  /** Callbacks in flight above which routing drops to one message at a time (a burst). */
+  /** Callbacks in flight above which routing pauses (a burst). */
   busyCallbacks?: number;
+  /** … but no message waits for routing longer than this. */
+  maxRoutingDelayMs?: number;
 }
 
 /**
@@ -59,7 +61,8 @@ export class Inbox implements CallbackHandler {
   private inFlightCallbacks = 0;
   private stopping = false;
   private readonly o: Required<InboxOptions>;
-  private readonly routingSlots: (() => void)[] = [];
+  private readonly routingSlots: { resolve: () => void; since: number }[] = [];
+  private pauseWatch: NodeJS.Timeout | null = null;
   private routedIds: string[] = [];
   private markTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -71,7 +74,7 @@ export class Inbox implements CallbackHandler {
     private readonly logger: Logger,
     options: InboxOptions = {},
   ) {
-    this.o = { passiveWaitBacklog: 32, passiveWaitMs: 3000, routingConcurrency: 4, busyCallbacks: 8, ...options };
+    this.o = { passiveWaitBacklog: 32, passiveWaitMs: 3000, routingConcurrency: 4, busyCallbacks: 8, maxRoutingDelayMs: 30_000, ...options };
   }
 
   addReplyHook(hook: ReplyHook): void {
@@ -145,7 +148,7 @@ export class Inbox implements CallbackHandler {
     const previous = this.fanChains.get(fan) ?? Promise.resolve();
     const next = previous
       // Once stopping, messages not yet routed are left for the sweep after restart.
-      .then(() => (this.stopping ? false : this.withRoutingSlot(() => this.runRouters(message, context, (reply) => {
+      .then(() => (this.stopping ? false : this.withRoutingSlot(() => this.stopping ? Promise.resolve(false) : this.runRouters(message, context, (reply) => {
         if (!waiting) return false;
         waiting = false;
         handOver(reply);
@@ -182,22 +185,47 @@ export class Inbox implements CallbackHandler {
 
   /**
    * Routing shares the process with the callbacks WeChat is waiting on. While many callbacks are in flight
-   * (a burst), only one message is routed at a time, so acknowledgements keep the CPU; routing catches up
-   * with full concurrency when the burst is over.
+   * (a burst) routing pauses, so acknowledgements keep the CPU, and catches up with full concurrency when
+   * the burst is over. A message never waits longer than `maxRoutingDelayMs`: then routing goes on one
+   * message at a time even during the burst.
    */
   private routingLimit(): number {
-    return this.inFlightCallbacks > this.o.busyCallbacks ? 1 : this.o.routingConcurrency;
+    if (this.stopping || this.inFlightCallbacks <= this.o.busyCallbacks) return this.o.routingConcurrency;
+    const oldest = this.routingSlots[0];
+    return oldest && Date.now() - oldest.since >= this.o.maxRoutingDelayMs ? 1 : 0;
   }
 
   private async withRoutingSlot<T>(work: () => Promise<T>): Promise<T> {
-    while (this.routingActive >= this.routingLimit()) await new Promise<void>((resolve) => this.routingSlots.push(resolve));
+    while (this.routingActive >= this.routingLimit()) {
+      await new Promise<void>((resolve) => {
+        this.routingSlots.push({ resolve, since: Date.now() });
+        this.watchPausedRouting();
+      });
+    }
     this.routingActive++;
     try {
       return await work();
     } finally {
       this.routingActive--;
-      for (let free = this.routingLimit() - this.routingActive; free > 0 && this.routingSlots.length > 0; free--) this.routingSlots.shift()!();
+      this.wakeRouting();
     }
+  }
+
+  private wakeRouting(): void {
+    for (let free = this.routingLimit() - this.routingActive; free > 0 && this.routingSlots.length > 0; free--) this.routingSlots.shift()!.resolve();
+  }
+
+  /** While routing waits, look again every 50 ms: the burst may be over, or the oldest may have waited too long. */
+  private watchPausedRouting(): void {
+    if (this.pauseWatch) return;
+    this.pauseWatch = setInterval(() => {
+      this.wakeRouting();
+      if (this.routingSlots.length === 0 && this.pauseWatch) {
+        clearInterval(this.pauseWatch);
+        this.pauseWatch = null;
+      }
+    }, 50);
+    this.pauseWatch.unref();
   }
 
   /**
@@ -295,8 +323,11 @@ export class Inbox implements CallbackHandler {
   async stop(): Promise<void> {
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
+    if (this.pauseWatch) clearInterval(this.pauseWatch);
+    this.pauseWatch = null;
     await this.writer.close();
     this.stopping = true;
+    this.wakeRouting(); // waiters see `stopping` and leave their messages to the sweep
     await this.idle();
     await this.flushRouted();
   }
