@@ -1,6 +1,6 @@
 /**
  * Regenerates sql/schema.sql from the migrations, run against a scratch MariaDB/MySQL database:
- *   node -r @swc-node/register scripts/dump-schema.ts [mysql://root@127.0.0.1:3306]
+ *   node -r ts-node/register/transpile-only scripts/dump-schema.ts [mysql://root@127.0.0.1:3306]
  * server/test/schema.integration.test.ts fails when the committed file and the migrations disagree.
  */
 import "reflect-metadata";

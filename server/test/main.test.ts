@@ -5,7 +5,7 @@ import { join } from "node:path";
 describe("server start-up with a wrong configuration", () => {
   const main = join(__dirname, "../src/main.ts");
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ["-r", "@swc-node/register", main], {
+    spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", main], {
       env: { PATH: process.env.PATH ?? "", ...env },
       encoding: "utf8",
       timeout: 20_000,

@@ -53,7 +53,7 @@ describe("outbox survives a killed process", () => {
     // WeChat answers slowly, so the child is caught with rows in flight.
     fake.state.failNext("/cgi-bin/message/custom/send", { delayMs: 60_000, times: 100 });
 
-    child = spawn(process.execPath, ["-r", "@swc-node/register", join(__dirname, "support/dispatcherProcess.ts")], {
+    child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "support/dispatcherProcess.ts")], {
       env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: REDIS_TEST_URL, KV_PREFIX: kvPrefix, WECHAT_API_BASE: fake.url, APPID, SECRET, CLAIM_MS: "1500" },
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -62,7 +62,7 @@ describe("realtime across two instances", () => {
   });
 
   it("delivers an event from this process to an agent connected to a server in another process", async () => {
-    const child = spawn(process.execPath, ["-r", "@swc-node/register", join(__dirname, "agentsServerProcess.ts")], {
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "agentsServerProcess.ts")], {
       env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: REDIS_TEST_URL, KV_PREFIX: kvPrefix, WECHAT_API_BASE: fake.url },
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -27,7 +27,7 @@ describe("a fan message across two server processes", () => {
     // In service around the clock (the machine's time may be any hour).
     await a.settings.set("service.hoursStart", "00:00");
     await a.settings.set("service.hoursEnd", "24:00");
-    child = spawn(process.execPath, ["-r", "@swc-node/register", join(__dirname, "agentsServerProcess.ts")], {
+    child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", join(__dirname, "agentsServerProcess.ts")], {
       env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: REDIS_TEST_URL, KV_PREFIX: kvPrefix, WECHAT_API_BASE: fake.url },
       stdio: ["ignore", "pipe", "inherit"],
     });
