@@ -259,6 +259,8 @@ describe("conversation commands (two instances on MariaDB + Redis)", () => {
     const agent = await makeAgent(a, { name: "王客服", settings: { greeting: "" } });
     const openid = newFan();
     const id = await waitingConversationOf(h, openid, "水压太低，洗不了澡");
+    // The transcript names the fan as agents see them: the nickname fetched from WeChat (the fake's is the openid).
+    await eventually(async () => (await query("SELECT nickname FROM fan WHERE openid = ?", [openid]))[0]?.nickname === openid);
     await accept(a, agent.cookie, id);
     await send(agent.cookie, id, "已记录，稍后安排人员");
     const closed = await api(a, "POST", `/api/console/conversations/${id}/close`, { cookie: agent.cookie, body: { outcome: "unresolved", reason: "需现场检修" } });
@@ -269,7 +271,7 @@ describe("conversation commands (two instances on MariaDB + Redis)", () => {
     const transcript = JSON.parse(complaint.transcript);
     expect(transcript.map((line: { speaker: string; content: string }) => [line.speaker, line.content])).toEqual(
       expect.arrayContaining([
-        ["粉丝", "水压太低，洗不了澡"],
+        [openid, "水压太低，洗不了澡"],
         ["王客服", "已记录，稍后安排人员"],
       ]),
     );

@@ -124,6 +124,21 @@ describe("inbox routing on MariaDB", () => {
     }
   });
 
+  it("runs every router in order even after one has answered; the first answer is the reply", async () => {
+    const routed = new Inbox(new InboxWriter(dataSource, systemClock), dataSource, systemClock, createLogger("silent"));
+    const ran: string[] = [];
+    routed.addRouter(async () => (ran.push("queue"), { type: "text", content: "正在为您转接人工客服" }));
+    routed.addRouter(async () => (ran.push("trail"), null));
+    routed.addRouter(async () => (ran.push("keyword"), { type: "text", content: "第二个回答" }));
+    try {
+      expect(await routed.handle(text("oInboxEvery1", "人工"))).toEqual({ type: "text", content: "正在为您转接人工客服" });
+      await routed.idle();
+      expect(ran).toEqual(["queue", "trail", "keyword"]);
+    } finally {
+      await routed.stop();
+    }
+  });
+
   it("sends the answer through the outbox when the router is slower than the callback may wait", async () => {
     const routed = new Inbox(new InboxWriter(dataSource, systemClock), dataSource, systemClock, createLogger("silent"), { passiveWaitMs: 20 });
     routed.addRouter(async () => {

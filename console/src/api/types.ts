@@ -98,6 +98,8 @@ export interface ConversationView {
   alerted: boolean;
   unreadCount: number;
   lastMessage: { direction: MessageDirection; kind: string; preview: string; at: string } | null;
+  /** The fan's own latest message (never an automatic reply), its preview cut to a line: what the lists show. */
+  lastFanMessage: { kind: string; preview: string; at: string } | null;
   closedAt: string | null;
   closedBy: string | null;
   closedByName: string | null;

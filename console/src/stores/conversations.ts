@@ -6,6 +6,7 @@ import { mediaApi } from "../api/media";
 import type { ConversationDetail, ConversationView, ConversationMessageEvent, DeliveryFailedEvent, EventView, MessageView } from "../api/types";
 import { router } from "../router";
 import { fanName } from "../shared/fans";
+import { shortPreview } from "../shared/messages";
 import { notifyError, notifyNewConversation, notifyNewMessage } from "../shared/notifier";
 import { REPLY_WINDOW_MS, windowAfterFanMessage, windowClosesAt } from "../shared/replyWindow";
 import { skewOf, toLocalMs } from "../shared/serverTime";
@@ -53,7 +54,7 @@ export const useConversationsStore = defineStore("conversations", () => {
   /** A conversation opened that is not in my list (a waiting one previewed, a colleague's watched). */
   const viewing = ref<LiveConversation | null>(null);
   const transcripts = reactive(new Map<string, Transcript>());
-  /** Pictures I sent in this session, shown from the file (WeChat media cannot be downloaded back). */
+  /** Pictures I sent in this session, shown from the file at once (no round trip through WeChat). */
   const localImages = reactive(new Map<string, string>());
   const loaded = ref(false);
   /** Messages pushed while a conversation's transcript is being fetched, by conversation. */
@@ -224,6 +225,7 @@ export const useConversationsStore = defineStore("conversations", () => {
       if (conversation.releaseSpanMs !== null && conversation.status === "active") conversation.releaseAtMs = now + conversation.releaseSpanMs;
     }
     if (message.direction === "in") {
+      conversation.lastFanMessage = { kind: message.kind, preview: shortPreview(message.preview), at: message.createdAt };
       conversation.lastFanMessageAt = message.createdAt;
       conversation.windowClosesAtMs = windowAfterFanMessage(now);
       conversation.windowRemainingMs = REPLY_WINDOW_MS;

@@ -45,12 +45,21 @@ async function startSandbox(env: Record<string, string> = {}) {
     return { status: response.status, body: parsed };
   }
 
-  /** The fake WeChat's own API, as the product would call it (to publish menus, create QR codes, send). */
+  /**
+   * The fake WeChat's own API, as the product would call it (to publish menus, create QR codes, send). The
+   * server shares the appid and fetches its own token when it calls WeChat (e.g. a new fan's nickname),
+   * which revokes ours as WeChat does: then fetch a new one and try again, as a real client would.
+   */
   async function wechat(path: string, body?: unknown): Promise<Answer> {
-    token ??= (await call("GET", "/sandbox/wechat-api/cgi-bin/token?grant_type=client_credential&appid=wxsandbox00000001&secret=sandbox-secret")).body
-      .access_token as string;
+    const freshToken = async () =>
+      (await call("GET", "/sandbox/wechat-api/cgi-bin/token?grant_type=client_credential&appid=wxsandbox00000001&secret=sandbox-secret")).body.access_token as string;
     const separator = path.includes("?") ? "&" : "?";
-    return call(body === undefined ? "GET" : "POST", `/sandbox/wechat-api${path}${separator}access_token=${token}`, body);
+    const send = () => call(body === undefined ? "GET" : "POST", `/sandbox/wechat-api${path}${separator}access_token=${token}`, body);
+    token ??= await freshToken();
+    const answer = await send();
+    if ((answer.body as { errcode?: number } | null)?.errcode !== 40001) return answer;
+    token = await freshToken();
+    return send();
   }
 
   const fanPath = (openid: string, suffix: string) => `/sandbox/api/fans/${openid}${suffix}`;

@@ -4,6 +4,7 @@ import getRawBody from "raw-body";
 import { z } from "zod";
 import type { SessionStore } from "../../modules/agents/sessions";
 import type { ConversationDeps } from "../../modules/conversations/deps";
+import { loadMedia, MediaCache, safeMediaType } from "../../modules/conversations/mediaFiles";
 import type { WechatApiClient } from "../../wechat/api/client";
 import { WechatApiError } from "../../wechat/api/errors";
 import { badRequest, HttpError } from "../errors";
@@ -46,10 +47,26 @@ async function readLargeJson(ctx: Context): Promise<unknown> {
   }
 }
 
-/** Uploads an image an agent wants to send as temporary WeChat media; the reply then names its mediaId. */
+/** A media id's bytes never change; browsers may keep them for WeChat's 3 days, but only for this agent. */
+const MEDIA_CACHE_CONTROL = `private, max-age=${MEDIA_TTL_MS / 1000}, immutable`;
+
+/**
+ * Uploads an image an agent wants to send as temporary WeChat media (the reply then names its mediaId),
+ * and shows temporary media — fans' pictures, voice and video, pictures agents sent — to the console.
+ */
 export function createMediaRouter(deps: ConversationDeps & { sessions: SessionStore; wechat: WechatApiClient }): Router<ConsoleState> {
   const router = new Router<ConsoleState>({ prefix: "/api/console/media" });
   const asAgent = requireAgent(deps, "agent");
+  const cache = new MediaCache();
+
+  router.get("/:mediaId", asAgent, async (ctx) => {
+    const file = await loadMedia({ wechat: deps.wechat, logger: deps.logger, cache }, ctx.params.mediaId);
+    ctx.type = safeMediaType(file.contentType);
+    ctx.set("Cache-Control", MEDIA_CACHE_CONTROL);
+    ctx.set("X-Content-Type-Options", "nosniff");
+    if (file.fileName) ctx.set("Content-Disposition", `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+    ctx.body = file.data;
+  });
 
   router.post("/", asAgent, async (ctx) => {
     const input = parseInput(uploadSchema, await readLargeJson(ctx));

@@ -60,6 +60,16 @@ export function messagePreview(message: Pick<ConversationMessage, "kind" | "cont
   }
 }
 
+/** How long a list preview of the fan's latest message may be; the whole text is in the transcript. */
+export const SHORT_PREVIEW_LENGTH = 60;
+
+/** The one-line preview cut to `max` characters (code points, so emoji stay whole), with … when cut. */
+export function shortPreview(message: Pick<ConversationMessage, "kind" | "content">, max = SHORT_PREVIEW_LENGTH): string {
+  const line = messagePreview(message).replace(/\s+/g, " ").trim();
+  const chars = [...line];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : line;
+}
+
 /**
  * A map link for a location the fan sent. WeChat reports GCJ-02 coordinates, which Tencent Maps uses as is.
  */
@@ -124,6 +134,8 @@ export interface ConversationExtras {
   names: Map<string, string>;
   unreadCount: number;
   lastMessage: ConversationMessage | null | undefined;
+  /** The fan's own latest message (never an automatic reply): what the waiting list shows. */
+  lastFanMessage: ConversationMessage | null | undefined;
 }
 
 export function presentConversation(conversation: Conversation, extras: ConversationExtras, now: Date, timers: ConversationTimers) {
@@ -155,6 +167,9 @@ export function presentConversation(conversation: Conversation, extras: Conversa
     unreadCount: extras.unreadCount,
     lastMessage: extras.lastMessage
       ? { direction: extras.lastMessage.direction, kind: extras.lastMessage.kind, preview: messagePreview(extras.lastMessage), at: extras.lastMessage.createdAt.toISOString() }
+      : null,
+    lastFanMessage: extras.lastFanMessage
+      ? { kind: extras.lastFanMessage.kind, preview: shortPreview(extras.lastFanMessage), at: extras.lastFanMessage.createdAt.toISOString() }
       : null,
     closedAt: iso(conversation.closedAt),
     closedBy: conversation.closedBy,
@@ -202,18 +217,29 @@ export async function loadConversationViews(manager: EntityManager, conversation
   );
   const unread = new Map(unreadRows.map((row) => [row.conversation_id, Number(row.n)]));
 
-  // Ids are time-ordered (UUIDv7), so the greatest id of a conversation is its latest message.
-  const latestIds: { id: string }[] = await manager.query(
-    `SELECT MAX(id) AS id FROM conversation_message WHERE conversation_id IN (${ids.map(() => "?").join(",")}) GROUP BY conversation_id`,
+  // Ids are time-ordered (UUIDv7), so the greatest id of a conversation is its latest message; the
+  // fan's latest is the greatest id among incoming ones (automatic replies are outgoing).
+  const latestIds: { conversation_id: string; id: string; fan_id: string | null }[] = await manager.query(
+    `SELECT conversation_id, MAX(id) AS id, MAX(CASE WHEN direction = 'in' THEN id END) AS fan_id
+       FROM conversation_message WHERE conversation_id IN (${ids.map(() => "?").join(",")}) GROUP BY conversation_id`,
     ids,
   );
-  const latest = latestIds.length ? await manager.getRepository(ConversationMessage).findBy({ id: In(latestIds.map((row) => row.id)) }) : [];
-  const latestOf = new Map(latest.map((message) => [message.conversationId, message]));
+  const wanted = [...new Set(latestIds.flatMap((row) => (row.fan_id ? [row.id, row.fan_id] : [row.id])))];
+  const latest = wanted.length ? await manager.getRepository(ConversationMessage).findBy({ id: In(wanted) }) : [];
+  const messageOf = new Map(latest.map((message) => [message.id, message]));
+  const latestOf = new Map(latestIds.map((row) => [row.conversation_id, messageOf.get(row.id)]));
+  const latestFanOf = new Map(latestIds.map((row) => [row.conversation_id, row.fan_id ? messageOf.get(row.fan_id) : undefined]));
 
   return conversations.map((conversation) =>
     presentConversation(
       conversation,
-      { fan: fanOf.get(conversation.fanOpenid), names, unreadCount: conversation.status === "waiting" ? 0 : (unread.get(conversation.id) ?? 0), lastMessage: latestOf.get(conversation.id) },
+      {
+        fan: fanOf.get(conversation.fanOpenid),
+        names,
+        unreadCount: conversation.status === "waiting" ? 0 : (unread.get(conversation.id) ?? 0),
+        lastMessage: latestOf.get(conversation.id),
+        lastFanMessage: latestFanOf.get(conversation.id),
+      },
       now,
       timers,
     ),

@@ -236,7 +236,9 @@ export class Inbox implements CallbackHandler {
     let answer: PassiveReply | null = null;
     for (const router of this.routers) {
       try {
-        answer ??= (await router(message, context)) ?? null;
+        // Every router runs; the first answer is the one given (`??=` alone would skip the later routers).
+        const routed = (await router(message, context)) ?? null;
+        answer ??= routed;
       } catch (error) {
         this.logger.error({ err: error, dedupeKey: message.dedupeKey }, "inbound router failed; the sweep will retry");
         takeReply(null);
