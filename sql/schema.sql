@@ -31,6 +31,22 @@ CREATE TABLE `agent_group` (
   UNIQUE KEY `ux_agent_group_name` (`name`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `audit_log` (
+  `id` varchar(36) NOT NULL,
+  `actor_type` varchar(10) NOT NULL,
+  `actor_id` varchar(64) NOT NULL,
+  `action` varchar(40) NOT NULL,
+  `customer_number` varchar(32) DEFAULT NULL,
+  `detail` mediumtext DEFAULT NULL,
+  `ip` varchar(45) DEFAULT NULL,
+  `at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_audit_log_at` (`at`),
+  KEY `ix_audit_log_actor` (`actor_id`,`at`),
+  KEY `ix_audit_log_account` (`customer_number`,`at`),
+  KEY `ix_audit_log_action` (`action`,`at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `complaint` (
   `id` varchar(36) NOT NULL,
   `fan_openid` varchar(64) NOT NULL,
@@ -132,6 +148,14 @@ CREATE TABLE `fan` (
   `blacklisted_at` datetime(3) DEFAULT NULL,
   `blacklisted_by` varchar(36) DEFAULT NULL,
   PRIMARY KEY (`openid`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `fan_phone` (
+  `openid` varchar(64) NOT NULL,
+  `phone` varchar(20) NOT NULL,
+  `verified_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`openid`),
+  KEY `ix_fan_phone_phone` (`phone`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `fan_trail` (
@@ -252,6 +276,103 @@ CREATE TABLE `setting` (
   PRIMARY KEY (`key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `water_account` (
+  `id` varchar(36) NOT NULL,
+  `customer_number` varchar(32) NOT NULL,
+  `owner_name` varchar(50) NOT NULL,
+  `address` varchar(200) NOT NULL,
+  `area` varchar(50) NOT NULL,
+  `query_password_hash` varchar(200) NOT NULL,
+  `balance_fen` int(11) NOT NULL DEFAULT 0,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_water_account_customer_number` (`customer_number`),
+  KEY `ix_water_account_area` (`area`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `water_bill` (
+  `id` varchar(36) NOT NULL,
+  `account_id` varchar(36) NOT NULL,
+  `month` varchar(7) NOT NULL,
+  `previous_reading` int(11) NOT NULL,
+  `current_reading` int(11) NOT NULL,
+  `volume_m3` int(11) NOT NULL,
+  `amount_fen` int(11) NOT NULL,
+  `tiers` mediumtext NOT NULL,
+  `status` varchar(8) NOT NULL,
+  `issued_at` datetime(3) NOT NULL,
+  `paid_at` datetime(3) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_water_bill_account_month` (`account_id`,`month`),
+  KEY `ix_water_bill_month` (`month`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `water_bill_notice` (
+  `id` varchar(36) NOT NULL,
+  `customer_number` varchar(32) NOT NULL,
+  `month` varchar(7) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `binding_id` varchar(36) NOT NULL,
+  `outbox_id` varchar(36) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_water_bill_notice_once` (`customer_number`,`month`,`fan_openid`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `water_binding` (
+  `id` varchar(36) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `customer_number` varchar(32) NOT NULL,
+  `owner_name_masked` varchar(50) NOT NULL,
+  `address` varchar(200) NOT NULL,
+  `area` varchar(50) NOT NULL,
+  `subscribed` tinyint(1) NOT NULL DEFAULT 0,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_water_binding_fan_account` (`fan_openid`,`customer_number`),
+  KEY `ix_water_binding_customer_number` (`customer_number`),
+  KEY `ix_water_binding_subscribed` (`subscribed`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `water_meter_reading` (
+  `id` varchar(36) NOT NULL,
+  `account_id` varchar(36) NOT NULL,
+  `reading` int(11) NOT NULL,
+  `read_at` datetime(3) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_water_meter_reading_account` (`account_id`,`read_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `water_payment` (
+  `id` varchar(36) NOT NULL,
+  `account_id` varchar(36) NOT NULL,
+  `payment_ref` varchar(64) NOT NULL,
+  `amount_fen` int(11) NOT NULL,
+  `settled_months` mediumtext NOT NULL,
+  `balance_after_fen` int(11) NOT NULL,
+  `paid_at` datetime(3) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_water_payment_ref` (`payment_ref`),
+  KEY `ix_water_payment_account` (`account_id`,`paid_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `water_price_tier` (
+  `id` varchar(36) NOT NULL,
+  `tier` int(11) NOT NULL,
+  `lower_m3` int(11) NOT NULL,
+  `upper_m3` int(11) DEFAULT NULL,
+  `unit_price_fen` int(11) NOT NULL,
+  `label` varchar(50) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_water_price_tier_tier` (`tier`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `migrations` (
   `id` int(11) NOT NULL AUTO_INCREMENT,
   `timestamp` bigint(20) NOT NULL,
@@ -262,3 +383,4 @@ CREATE TABLE `migrations` (
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763900000000, 'Foundation1763900000000');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763910000000, 'Conversations1763910000000');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763925000000, 'ConversationService1763925000000');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763950000000, 'Water1763950000000');

@@ -43,6 +43,7 @@ const schema = z.object({
   WECHATPAY_PUBLIC_KEY_ID: z.string().regex(/^PUB_KEY_ID_\w+$/, { message: "expected PUB_KEY_ID_…" }).optional(),
   WECHATPAY_APIV3_KEY: z.string().length(32, { message: "expected the 32-character APIv3 key" }).optional(),
   WECHATPAY_API_BASE: httpUrl.optional(),
+  BILLING_API_BASE: httpUrl.optional(),
   SANDBOX: flag.optional(),
   SEED_DEMO: flag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -72,6 +73,10 @@ export interface Config {
     publicKeyId?: string;
     apiV3Key?: string;
     apiBase: string;
+  };
+  billing: {
+    /** The external billing system; unset = the built-in billing tables. */
+    apiBase?: string;
   };
 }
 
@@ -121,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiV3Key: e.WECHATPAY_APIV3_KEY,
       apiBase: e.WECHATPAY_API_BASE ?? (sandbox ? `${selfUrl}/sandbox/wechatpay-api` : OFFICIAL_PAY_API_BASE),
     },
+    billing: { apiBase: e.BILLING_API_BASE },
   };
 }
 

@@ -31,6 +31,7 @@ import { installInternalChat } from "./modules/internal-chat/internalChatModule"
 import { installConversations } from "./modules/conversations/conversationsModule";
 import { installCustomers } from "./modules/customers/customersModule";
 import { installQuickReplies } from "./modules/quick-replies/quickRepliesModule";
+import { installWater } from "./modules/water/waterModule";
 
 /**
  * The capability modules, installed in this order. Each returns its routers and start/stop hooks;
@@ -46,6 +47,8 @@ const MODULES: ModuleInstaller[] = [
   installConversations,
   installCustomers,
   installQuickReplies,
+  // After conversations: 查水费 bypasses the conversation router; fills the profile's bound accounts.
+  installWater,
 ];
 
 /** Everything a running server holds; tests and benchmarks reach into it. */

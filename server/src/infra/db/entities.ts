@@ -8,6 +8,9 @@ import { InternalMessage } from "../../modules/internal-chat/internalMessage.ent
 import { OutboxMessage } from "../../modules/outbox/outboxMessage.entity";
 import { QuickReply, QuickReplyCategory } from "../../modules/quick-replies/quickReply.entity";
 import { SettingRow } from "../../modules/settings/setting.entity";
+import { AuditLog } from "../../modules/audit/auditLog.entity";
+import { WaterAccount, WaterBill, WaterMeterReading, WaterPayment, WaterPriceTier } from "../../modules/water/billing.entity";
+import { FanPhone, WaterBillNotice, WaterBinding } from "../../modules/water/binding.entity";
 
 export const entities = [
   Fan,
@@ -26,4 +29,13 @@ export const entities = [
   QuickReplyCategory,
   InternalMessage,
   Complaint,
+  WaterPriceTier,
+  WaterAccount,
+  WaterMeterReading,
+  WaterBill,
+  WaterPayment,
+  FanPhone,
+  WaterBinding,
+  WaterBillNotice,
+  AuditLog,
 ];

@@ -61,10 +61,24 @@ export function fanMessageContent(message: InboundMessage): FanMessageContent | 
   }
 }
 
+/**
+ * Messages another module answers itself (e.g. 查水费, the water module): they are not routed to human
+ * service. Modules register a predicate with addConversationBypass; the router asks them first.
+ */
+export const CONVERSATION_BYPASS_SERVICE = "conversations.bypass";
+export type ConversationBypass = (message: InboundMessage) => boolean;
+
+export function addConversationBypass(services: Map<string, unknown>, bypass: ConversationBypass): void {
+  const list = (services.get(CONVERSATION_BYPASS_SERVICE) as ConversationBypass[] | undefined) ?? [];
+  services.set(CONVERSATION_BYPASS_SERVICE, [...list, bypass]);
+}
+
 export function conversationReplyHook(deps: ConversationDeps): ReplyHook {
   return async (message, context) => {
     const content = fanMessageContent(message);
     if (!content) return null;
+    const bypasses = (deps.services.get(CONVERSATION_BYPASS_SERVICE) as ConversationBypass[] | undefined) ?? [];
+    if (bypasses.some((bypass) => bypass(message))) return null;
     return routeFanMessage(deps, message, content, context.inboundId);
   };
 }

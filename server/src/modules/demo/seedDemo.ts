@@ -5,6 +5,7 @@ import { Agent, AgentGroup, DEFAULT_AGENT_SETTINGS, type AgentRole } from "../ag
 import { hashPassword } from "../agents/passwords";
 import { Fan } from "../fans/fan.entity";
 import type { Sandbox } from "../../sandbox/sandbox";
+import { seedWaterDemo } from "../water/demoWater";
 
 /** Demo fans of the embedded default; the sandbox fan simulator starts with them. */
 export const DEMO_FANS = [
@@ -48,6 +49,7 @@ export async function seedDemo(options: { dataSource: DataSource; clock: Clock; 
     options.sandbox?.fake.upsertFan({ openId: demo.openid, nickname: demo.nickname, subscribed: true });
   }
   await seedDemoAgents(options.dataSource, options.clock);
+  await seedWaterDemo(options.dataSource, options.clock);
 }
 
 /**

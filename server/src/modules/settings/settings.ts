@@ -44,6 +44,17 @@ export const SETTING_DEFAULTS = {
   "conversation.fallbackTemplate.id": "",
   "conversation.fallbackTemplate.contentKey": "thing1",
   "conversation.fallbackTemplate.timeKey": "time2",
+
+  // ---- water services ----
+  /** When the monthly bill notice goes out: a cron expression (minute hour day month weekday) in China time. */
+  "water.billPush.schedule": "0 9 5 * *",
+  /** The bill notice template (水费账单通知); empty = the monthly push is off. */
+  "water.billPush.templateId": "",
+  /** The template's data keys: 户号 (character_string), 账单月份与用水量 (thing, ≤20 chars), 金额 (amount), 状态 (thing). */
+  "water.billPush.accountKey": "character_string1",
+  "water.billPush.periodKey": "thing2",
+  "water.billPush.amountKey": "amount3",
+  "water.billPush.statusKey": "thing4",
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

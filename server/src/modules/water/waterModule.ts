@@ -1,0 +1,90 @@
+import { createFanOAuthRouter } from "../../http/fan/oauth";
+import { createFanWaterRouter } from "../../http/fan/water";
+import { createAuditRouter } from "../audit/auditRouter";
+import { addConversationBypass } from "../conversations/inboundRouter";
+import { WATER_ACCOUNTS_SERVICE, type WaterAccountsOfFan } from "../customers/profile";
+import type { ModuleInstaller } from "../module";
+import { bindingsOf, presentBinding } from "./accounts";
+import { isWaterBillRequest, waterBillChatRouter } from "./billChat";
+import { BILLING_GATEWAY_SERVICE, type BillingGateway } from "./billingGateway";
+import { BillPushJob } from "./billPush";
+import { BuiltinBillingGateway } from "./builtinBillingGateway";
+import type { WaterDeps } from "./deps";
+import { createFanSessions } from "./fanSessions";
+import { HttpBillingGateway } from "./httpBillingGateway";
+import { createWaterSandboxRouter } from "./sandboxRoutes";
+import { SandboxSmsProvider, SmsVerification, UnconfiguredSmsProvider, type SmsProvider } from "./sms";
+
+/** Where the water module registers its service in ServerContext.services. */
+export const WATER_SERVICE = "water";
+
+export interface WaterService {
+  deps: WaterDeps;
+  gateway: BillingGateway;
+  billPush: BillPushJob;
+  /** The sandbox's SMS provider (codes readable at /sandbox/api/sms); null outside the sandbox. */
+  sandboxSms: SandboxSmsProvider | null;
+  /** Plugs in the SMS gateway (outside the sandbox nothing is sent until one is set). */
+  setSmsProvider(provider: SmsProvider): void;
+}
+
+/**
+ * Water services, first slice: the billing gateway (built-in tables, or the external system at
+ * BILLING_API_BASE), fan identity for H5 pages (web OAuth → fan session), SMS-verified phone, account
+ * binding, bills with audit, bill subscriptions and the monthly template push, and 查水费 in chat.
+ * Installed after conversations: it registers a bypass so 查水费 never queues a human conversation.
+ */
+export const installWater: ModuleInstaller = (context) => {
+  const { config, dataSource, clock, kv } = context;
+  const logger = context.logger.child({ component: "water" });
+  const gateway: BillingGateway = config.billing.apiBase ? new HttpBillingGateway({ baseUrl: config.billing.apiBase }) : new BuiltinBillingGateway(dataSource, clock);
+  const sandboxSms = context.sandbox ? new SandboxSmsProvider(kv) : null;
+  let smsProvider: SmsProvider = sandboxSms ?? new UnconfiguredSmsProvider();
+  if (!sandboxSms) logger.warn("no SMS gateway configured: fans cannot verify phones until one is plugged in");
+
+  const deps: WaterDeps = {
+    dataSource,
+    clock,
+    kv,
+    settings: context.settings,
+    logger,
+    publicUrl: config.publicUrl,
+    gateway,
+    sms: new SmsVerification(kv, clock, () => smsProvider, logger),
+    fanSessions: createFanSessions(kv),
+    consoleSessions: context.sessions,
+    wakeOutbox: () => context.dispatcher.wake(),
+  };
+  const billPush = new BillPushJob(deps);
+
+  context.services.set(BILLING_GATEWAY_SERVICE, gateway);
+  // The customer profile beside the chat lists the fan's bound accounts.
+  const accountsOfFan: WaterAccountsOfFan = async (openid) => (await bindingsOf(deps, openid)).map(presentBinding);
+  context.services.set(WATER_ACCOUNTS_SERVICE, accountsOfFan);
+  // 查水费 (keyword or menu key) is answered here, never queued for an agent.
+  addConversationBypass(context.services, isWaterBillRequest);
+  context.inbox.addRouter(waterBillChatRouter(deps));
+
+  const service: WaterService = {
+    deps,
+    gateway,
+    billPush,
+    sandboxSms,
+    setSmsProvider: (provider) => {
+      smsProvider = provider;
+    },
+  };
+  context.services.set(WATER_SERVICE, service);
+
+  return {
+    name: "water",
+    routers: [
+      createFanOAuthRouter({ config, kv, wechat: context.wechat, fanSessions: deps.fanSessions, logger }),
+      createFanWaterRouter(deps),
+      createAuditRouter({ dataSource, sessions: context.sessions }),
+      ...(context.sandbox && sandboxSms ? [createWaterSandboxRouter({ config, sandbox: context.sandbox, sms: sandboxSms })] : []),
+    ],
+    start: () => billPush.start(),
+    stop: () => billPush.stop(),
+  };
+};
