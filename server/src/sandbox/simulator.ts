@@ -1,6 +1,7 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
 import getRawBody from "raw-body";
+import { readJson } from "../http/console/authInput";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { badRequest, HttpError } from "../http/errors";
@@ -79,7 +80,7 @@ export function createSimulatorRouter(options: SimulatorOptions): Router {
   });
 
   router.post("/sandbox/api/fans", async (ctx) => {
-    const { nickname } = parseInput(createFanSchema, await readJson(ctx));
+    const { nickname } = parseInput(createFanSchema, await readJson(ctx, { limit: JSON_BODY_LIMIT }));
     ctx.status = 201;
     ctx.body = { fan: fans.create(nickname) };
   });
@@ -99,7 +100,7 @@ export function createSimulatorRouter(options: SimulatorOptions): Router {
 
   router.post("/sandbox/api/fans/:openid/messages", async (ctx) => {
     const openid = openidParam(ctx);
-    const message = parseInput(fanMessageSchema, await readJson(ctx));
+    const message = parseInput(fanMessageSchema, await readJson(ctx, { limit: JSON_BODY_LIMIT }));
     switch (message.type) {
       case "text":
         await respond(ctx, phone.sendText(origins(ctx), openid, message.content, message.bizMsgMenuId));
@@ -120,12 +121,12 @@ export function createSimulatorRouter(options: SimulatorOptions): Router {
 
   router.post("/sandbox/api/fans/:openid/menu-taps", async (ctx) => {
     const openid = openidParam(ctx);
-    await respond(ctx, phone.tapMenu(origins(ctx), openid, parseInput(menuTapSchema, await readJson(ctx))));
+    await respond(ctx, phone.tapMenu(origins(ctx), openid, parseInput(menuTapSchema, await readJson(ctx, { limit: JSON_BODY_LIMIT }))));
   });
 
   router.post("/sandbox/api/fans/:openid/scans", async (ctx) => {
     const openid = openidParam(ctx);
-    await respond(ctx, phone.scan(origins(ctx), openid, parseInput(scanSchema, await readJson(ctx))));
+    await respond(ctx, phone.scan(origins(ctx), openid, parseInput(scanSchema, await readJson(ctx, { limit: JSON_BODY_LIMIT }))));
   });
 
   router.get("/sandbox/api/fans/:openid/timeline", async (ctx) => {
@@ -158,21 +159,6 @@ function localUrl(ctx: Context): string {
   return `http://${host}:${localPort}`;
 }
 
-async function readJson(ctx: Context): Promise<unknown> {
-  if (!ctx.is("application/json")) throw new HttpError(415, "unsupported_media_type", "请求体必须是 JSON（Content-Type: application/json）");
-  let text: string;
-  try {
-    text = await getRawBody(ctx.req, { limit: JSON_BODY_LIMIT, length: ctx.get("content-length") || undefined, encoding: "utf8" });
-  } catch (error) {
-    if ((error as { type?: string }).type === "entity.too.large") throw new HttpError(413, "body_too_large", "请求内容太大");
-    throw badRequest("body_unreadable", "请求内容读取失败");
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badRequest("invalid_json", "请求体不是合法的 JSON");
-  }
-}
 
 /** The `image` file of a multipart upload, checked by its bytes rather than the name or type the browser gave. */
 async function readImage(ctx: Context): Promise<ImageUpload> {

@@ -8,18 +8,25 @@ import { badRequest, HttpError, notFound } from "../errors";
  * parse it (or a query) with a zod schema, and turn the first problem into the one 400 shape.
  */
 
-const JSON_BODY_LIMIT = "64kb";
-
-/** The request's JSON body; an empty body reads as `{}` so optional-only bodies may be left out. */
-export async function readJson(ctx: Context): Promise<unknown> {
+/**
+ * The request's JSON body, read raw with a size limit (the one JSON reader of every API surface).
+ * An empty body reads as `{}` so optional-only bodies may be left out.
+ */
+export async function readJson(
+  ctx: Context,
+  options: { limit?: number | string; tooLarge?: { code: string; message: string } } = {},
+): Promise<unknown> {
   const length = Number(ctx.get("content-length") || 0);
   if (!ctx.get("transfer-encoding") && length === 0) return {};
   if (!ctx.is("application/json")) throw new HttpError(415, "unsupported_media_type", "请求体必须是 JSON（Content-Type: application/json）");
   let text: string;
   try {
-    text = await getRawBody(ctx.req, { limit: JSON_BODY_LIMIT, length: ctx.get("content-length") || undefined, encoding: "utf8" });
+    text = await getRawBody(ctx.req, { limit: options.limit ?? "64kb", length: ctx.get("content-length") || undefined, encoding: "utf8" });
   } catch (error) {
-    if ((error as { type?: string }).type === "entity.too.large") throw new HttpError(413, "body_too_large", "请求内容太大");
+    if ((error as { type?: string }).type === "entity.too.large") {
+      const tooLarge = options.tooLarge ?? { code: "body_too_large", message: "请求内容太大" };
+      throw new HttpError(413, tooLarge.code, tooLarge.message);
+    }
     throw badRequest("body_unreadable", "请求内容读取失败");
   }
   try {

@@ -1,6 +1,5 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
-import getRawBody from "raw-body";
 import { z } from "zod";
 import type { SessionStore } from "../../modules/agents/sessions";
 import type { ConversationDeps } from "../../modules/conversations/deps";
@@ -9,7 +8,7 @@ import type { WechatApiClient } from "../../wechat/api/client";
 import { WechatApiError } from "../../wechat/api/errors";
 import { badRequest, HttpError } from "../errors";
 import { requireAgent, type ConsoleState } from "./auth";
-import { parseInput } from "./authInput";
+import { parseInput, readJson } from "./authInput";
 
 /** WeChat keeps temporary media 3 days and takes images up to 2 MB (reference §12). */
 export const IMAGE_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -31,21 +30,6 @@ const uploadSchema = z.object({
   dataBase64: z.string({ message: "请提供图片内容" }).min(1, { message: "图片是空的" }),
 });
 
-async function readLargeJson(ctx: Context): Promise<unknown> {
-  if (!ctx.is("application/json")) throw new HttpError(415, "unsupported_media_type", "请求体必须是 JSON（Content-Type: application/json）");
-  let text: string;
-  try {
-    text = await getRawBody(ctx.req, { limit: BODY_LIMIT_BYTES, length: ctx.get("content-length") || undefined, encoding: "utf8" });
-  } catch (error) {
-    if ((error as { type?: string }).type === "entity.too.large") throw new HttpError(413, "image_too_large", "图片不能超过 2 MB");
-    throw badRequest("body_unreadable", "请求内容读取失败");
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw badRequest("invalid_json", "请求体不是合法的 JSON");
-  }
-}
 
 /** A media id's bytes never change; browsers may keep them for WeChat's 3 days, but only for this agent. */
 const MEDIA_CACHE_CONTROL = `private, max-age=${MEDIA_TTL_MS / 1000}, immutable`;
@@ -69,7 +53,7 @@ export function createMediaRouter(deps: ConversationDeps & { sessions: SessionSt
   });
 
   router.post("/", asAgent, async (ctx) => {
-    const input = parseInput(uploadSchema, await readLargeJson(ctx));
+    const input = parseInput(uploadSchema, await readJson(ctx, { limit: BODY_LIMIT_BYTES, tooLarge: { code: "image_too_large", message: "图片不能超过 2 MB" } }));
     const base64 = input.dataBase64.replace(/^data:[^;]*;base64,/, "").replace(/\s+/g, "");
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw badRequest("invalid_image", "图片内容不是合法的 Base64");
     const data = Buffer.from(base64, "base64");
