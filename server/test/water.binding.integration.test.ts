@@ -35,7 +35,7 @@ describe("water: fan sign-in, phone and binding (MariaDB + Redis)", () => {
       expect(setCookie.toLowerCase()).toContain("httponly");
       const cookie = /shuiwu_fan=[^;]+/.exec(setCookie)![0];
       // Without ?openid the sandbox signs in the first demo fan.
-      expect((await api(h.server, "GET", "/api/fan/me", { cookie })).body).toMatchObject({ openid: DEMO_FANS[0].openid, phone: null });
+      expect((await api(h.server, "GET", "/api/fan/me", { cookie })).body).toMatchObject({ openid: DEMO_FANS[0].openid, phone: null, sandbox: true });
 
       // The state is single-use: replaying the callback is refused.
       const replay = await get(local(h.server, callback.headers.get("location")!));

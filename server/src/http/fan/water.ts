@@ -44,7 +44,7 @@ export function createFanWaterRouter(deps: WaterDeps): Router {
 
   router.get("/me", fan, async (ctx) => {
     const { openid } = fanOf(ctx);
-    ctx.body = { openid, phone: await fanPhoneView(deps, openid) };
+    ctx.body = { openid, phone: await fanPhoneView(deps, openid), sandbox: deps.sandbox };
   });
 
   router.post("/sms-code", fan, async (ctx) => {

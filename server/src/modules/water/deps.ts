@@ -16,6 +16,8 @@ export interface WaterDeps {
   logger: Logger;
   /** Base URL fans reach the server at (H5 links in chat and template messages). */
   publicUrl: string;
+  /** Sandbox mode: the H5 pages show stand-ins (the SMS code, the pay confirm sheet) instead of WeChat's. */
+  sandbox: boolean;
   gateway: BillingGateway;
   sms: SmsVerification;
   /** Fans' H5 sessions (not the console's). */

@@ -49,6 +49,7 @@ export const installWater: ModuleInstaller = (context) => {
     settings: context.settings,
     logger,
     publicUrl: config.publicUrl,
+    sandbox: config.sandbox,
     gateway,
     sms: new SmsVerification(kv, clock, () => smsProvider, logger),
     fanSessions: createFanSessions(kv),
