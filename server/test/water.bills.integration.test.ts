@@ -1,5 +1,6 @@
 import { chinaMonth } from "../src/modules/water/tariff";
 import { DEMO_WATER_ACCOUNTS } from "../src/modules/water/demoWater";
+import { cookieFor, makeAgent } from "./agentsHelpers";
 import { api, eventually, replyText } from "./conversationsHelpers";
 import { deliver, eventXml } from "./support/wechatFan";
 import { bindDemo, fanTypes, newPhone, startWaterHarness, verifiedFan, water, type WaterHarness } from "./waterHelpers";
@@ -179,5 +180,23 @@ describe("water: bills, subscriptions and 查水费 (MariaDB + Redis, two instan
     expect(reply).toContain("您还没有绑定水费户号");
     expect(reply).toContain(`${h.server.config.publicUrl}/api/fan/oauth/start?next=${encodeURIComponent("/h5/#/bind")}`);
     expect(await query("SELECT COUNT(*) AS n FROM conversation WHERE fan_openid = ?", [openid])).toEqual([{ n: "0" }]);
+  });
+
+  it("an agent's look at a fan's accounts in the customer profile is audited like the fan's own reads", async () => {
+    const openid = "oFanAgentView0000000000001";
+    const cookie = await verifiedFan(h.server, openid, newPhone());
+    await bindDemo(h.server, cookie, wang.customerNumber, wang.ownerName);
+    await fanTypes(h.server, openid, "你好"); // the fan exists for the console once it wrote
+    const agent = await makeAgent(h.server, { name: "审计客服" });
+    const profile = await api(h.server, "GET", `/api/console/customers/${openid}`, { cookie: await cookieFor(h.server, agent) });
+    expect(profile.status).toBe(200);
+    expect(profile.body.waterAccounts).toEqual([expect.objectContaining({ customerNumber: wang.customerNumber })]);
+    const rows = await query("SELECT actor_type, action, customer_number FROM audit_log WHERE actor_id = ?", [agent.id]);
+    expect(rows).toEqual([{ actor_type: "agent", action: "account.view", customer_number: wang.customerNumber }]);
+    // Searchable by admins under the agent's id.
+    const admin = await makeAgent(h.server, { role: "admin" });
+    const search = await api(h.server, "GET", `/api/console/audit?actor=${agent.id}`, { cookie: await cookieFor(h.server, admin) });
+    expect(search.status).toBe(200);
+    expect(search.body.entries).toEqual([expect.objectContaining({ action: "account.view", customerNumber: wang.customerNumber })]);
   });
 });

@@ -34,7 +34,7 @@ export function createCustomersRouter(deps: ConversationDeps & { sessions: Sessi
 
   router.get("/customers/:openid", asAgent, async (ctx) => {
     ctx.set("Cache-Control", "no-store");
-    ctx.body = await customerProfile(deps, ctx.state.actor, openidParam(ctx.params.openid));
+    ctx.body = await customerProfile(deps, ctx.state.actor, openidParam(ctx.params.openid), ctx.ip || null);
   });
 
   router.patch("/customers/:openid", asAgent, async (ctx) => {

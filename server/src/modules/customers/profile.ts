@@ -16,8 +16,8 @@ import { FanTrail } from "./fanTrail.entity";
  * complaints and the trail, newest first.
  */
 
-/** What the water module registers in context.services to show a fan's bound accounts. */
-export type WaterAccountsOfFan = (openid: string) => Promise<unknown[]>;
+/** What the water module registers in context.services to show a fan's bound accounts (it audits the read). */
+export type WaterAccountsOfFan = (openid: string, viewer: { agentId: string; ip: string | null }) => Promise<unknown[]>;
 export const WATER_ACCOUNTS_SERVICE = "water.accountsOfFan";
 
 export function presentFan(fan: Fan, names: Map<string, string>, now: Date) {
@@ -50,14 +50,14 @@ export async function loadFanView(deps: ConversationDeps, openid: string): Promi
   return presentFan(fan, await agentNames(deps.dataSource.manager, [fan.blacklistedBy]), deps.clock.now());
 }
 
-export async function customerProfile(deps: ConversationDeps, _actor: ConsoleActor, openid: string) {
+export async function customerProfile(deps: ConversationDeps, actor: ConsoleActor, openid: string, ip: string | null = null) {
   const manager = deps.dataSource.manager;
   const fan = await loadFanView(deps, openid);
   const accountsOf = deps.services.get(WATER_ACCOUNTS_SERVICE) as WaterAccountsOfFan | undefined;
   const trail = await manager.getRepository(FanTrail).find({ where: { openid }, order: { at: "DESC", id: "DESC" }, take: 100 });
   return {
     fan,
-    waterAccounts: accountsOf ? await accountsOf(openid) : [],
+    waterAccounts: accountsOf ? await accountsOf(openid, { agentId: actor.id, ip }) : [],
     conversations: await conversationsOfFan(manager, openid),
     conversationCount: await manager.getRepository(Conversation).countBy({ fanOpenid: openid }),
     complaints: (await complaintsOfFan(manager, openid)).map(presentComplaint),

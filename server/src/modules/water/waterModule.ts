@@ -1,5 +1,6 @@
 import { createFanOAuthRouter } from "../../http/fan/oauth";
 import { createFanWaterRouter } from "../../http/fan/water";
+import { recordAudit } from "../audit/audit";
 import { createAuditRouter } from "../audit/auditRouter";
 import { addConversationBypass } from "../conversations/inboundRouter";
 import { WATER_ACCOUNTS_SERVICE, type WaterAccountsOfFan } from "../customers/profile";
@@ -59,8 +60,16 @@ export const installWater: ModuleInstaller = (context) => {
   const billPush = new BillPushJob(deps);
 
   context.services.set(BILLING_GATEWAY_SERVICE, gateway);
-  // The customer profile beside the chat lists the fan's bound accounts.
-  const accountsOfFan: WaterAccountsOfFan = async (openid) => (await bindingsOf(deps, openid)).map(presentBinding);
+  // The customer profile beside the chat lists the fan's bound accounts; an agent's look is audited like a fan's.
+  const accountsOfFan: WaterAccountsOfFan = async (openid, viewer) => {
+    const bindings = await bindingsOf(deps, openid);
+    await recordAudit(
+      dataSource,
+      clock,
+      bindings.map((binding) => ({ actorType: "agent" as const, actorId: viewer.agentId, action: "account.view" as const, customerNumber: binding.customerNumber, detail: { fanOpenid: openid, via: "customer_profile" }, ip: viewer.ip })),
+    );
+    return bindings.map(presentBinding);
+  };
   context.services.set(WATER_ACCOUNTS_SERVICE, accountsOfFan);
   // 查水费 (keyword or menu key) is answered here, never queued for an agent.
   addConversationBypass(context.services, isWaterBillRequest);
