@@ -197,6 +197,6 @@ describe("water: bills, subscriptions and 查水费 (MariaDB + Redis, two instan
     const admin = await makeAgent(h.server, { role: "admin" });
     const search = await api(h.server, "GET", `/api/console/audit?actor=${agent.id}`, { cookie: await cookieFor(h.server, admin) });
     expect(search.status).toBe(200);
-    expect(search.body.entries).toEqual([expect.objectContaining({ action: "account.view", customerNumber: wang.customerNumber })]);
+    expect(search.body.entries).toEqual([expect.objectContaining({ action: "account.view", customerNumber: wang.customerNumber, actorName: "审计客服" })]);
   });
 });

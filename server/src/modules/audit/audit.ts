@@ -1,6 +1,7 @@
 import { Between, LessThan, LessThanOrEqual, MoreThanOrEqual, type DataSource, type EntityManager, type FindOptionsWhere } from "typeorm";
 import type { Clock } from "../../infra/clock";
 import { newId } from "../../infra/ids";
+import { agentNames } from "../conversations/views";
 import { AuditLog, type AuditActorType } from "./auditLog.entity";
 
 /**
@@ -17,7 +18,19 @@ export type AuditAction =
   | "account.unbind"
   | "bill.list"
   | "bill.view"
-  | "bill.chat_summary";
+  | "bill.chat_summary"
+  | "menu.publish"
+  | "welcome.update"
+  | "guides.change"
+  | "application.view"
+  | "application.status"
+  | "notice.create"
+  | "notice.update"
+  | "notice.publish"
+  | "notice.unpublish"
+  | "payment.order"
+  | "payment.refund"
+  | "payment.reconcile";
 
 export interface AuditEntry {
   actorType: AuditActorType;
@@ -83,5 +96,10 @@ export async function searchAudit(dataSource: DataSource, filter: AuditFilter) {
   if (filter.before) where.id = LessThan(filter.before);
   const rows = await dataSource.getRepository(AuditLog).find({ where, order: { id: "DESC" }, take: filter.limit + 1 });
   const page = rows.slice(0, filter.limit);
-  return { entries: page.map(presentAudit), nextBefore: rows.length > filter.limit ? page[page.length - 1].id : null };
+  // Staff are shown by name (ids alone mean nothing to the admin reading the log); fans by openid.
+  const names = await agentNames(dataSource.manager, page.filter((row) => row.actorType === "agent").map((row) => row.actorId));
+  return {
+    entries: page.map((row) => ({ ...presentAudit(row), actorName: names.get(row.actorId) ?? null })),
+    nextBefore: rows.length > filter.limit ? page[page.length - 1].id : null,
+  };
 }
