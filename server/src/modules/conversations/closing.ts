@@ -22,7 +22,7 @@ import { agentNames, loadConversationView, type ConversationView } from "./views
 export type CloseOutcome = Exclude<ConversationOutcome, "timeout">;
 
 /** The transcript as complaint lines, with who spoke. */
-async function transcriptOf(manager: EntityManager, conversation: Conversation): Promise<TranscriptLine[]> {
+export async function transcriptOf(manager: EntityManager, conversation: Conversation): Promise<TranscriptLine[]> {
   const messages = await manager.getRepository(ConversationMessage).find({ where: { conversationId: conversation.id }, order: { createdAt: "ASC", id: "ASC" } });
   const fan = await manager.getRepository(Fan).findOneBy({ openid: conversation.fanOpenid });
   const names = await agentNames(manager, messages.map((m) => m.agentId));
@@ -75,7 +75,9 @@ export async function closeConversation(
       outcomeReason: reason,
     };
     let complaintId: string | null = null;
-    if (input.outcome === "unresolved") {
+    // Already turned into a ticket during the conversation (转投诉): that ticket stands, no second one.
+    if (input.outcome === "unresolved" && conversation.complaintId) complaintId = conversation.complaintId;
+    else if (input.outcome === "unresolved") {
       const complaint = await createComplaint(
         manager,
         {
