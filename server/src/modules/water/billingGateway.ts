@@ -46,6 +46,23 @@ export interface PaymentResult {
   settledMonths: string[];
 }
 
+export interface RefundRecord {
+  /** The caller's idempotency key (e.g. the WeChat Pay out_refund_no): recording it again changes nothing. */
+  refundRef: string;
+  /** The payment being (partly) refunded. */
+  paymentRef: string;
+  /** Positive: the amount taken back from the account. */
+  amountFen: number;
+  refundedAt: Date;
+}
+
+export interface RefundRecordResult {
+  refundRef: string;
+  balanceFen: number;
+  /** Bill months that are unpaid again because the refund took back what paid them (newest first). */
+  reopenedMonths: string[];
+}
+
 export interface BillingGateway {
   readonly kind: "builtin" | "http";
   findAccount(customerNumber: string): Promise<BillingAccount | null>;
@@ -58,6 +75,11 @@ export interface BillingGateway {
   bill(customerNumber: string, month: string): Promise<Bill | null>;
   balance(customerNumber: string): Promise<number | null>;
   recordPayment(customerNumber: string, payment: PaymentRecord): Promise<PaymentResult>;
+  /**
+   * Takes a refunded amount back from the account (idempotent per refundRef): the balance goes down and,
+   * where it would go below zero, bills the payment settled are reopened, newest first.
+   */
+  recordRefund(customerNumber: string, refund: RefundRecord): Promise<RefundRecordResult>;
 }
 
 /** The billing system could not answer (down, timeout, malformed answer): callers show 503 and change nothing. */

@@ -4,7 +4,17 @@ import { newId } from "../../infra/ids";
 import { verifyPassword } from "../agents/passwords";
 import { isDuplicateKey, lockingQuery, withTransaction } from "../conversations/db";
 import { WaterAccount, WaterBill, WaterMeterReading, WaterPayment } from "./billing.entity";
-import { BillingRejectedError, type Bill, type BillingAccount, type BillingGateway, type MeterReading, type PaymentRecord, type PaymentResult } from "./billingGateway";
+import {
+  BillingRejectedError,
+  type Bill,
+  type BillingAccount,
+  type BillingGateway,
+  type MeterReading,
+  type PaymentRecord,
+  type PaymentResult,
+  type RefundRecord,
+  type RefundRecordResult,
+} from "./billingGateway";
 
 /** Owner names compare without spaces and width differences (全角/半角). */
 export function normalizeName(name: string): string {
@@ -116,6 +126,54 @@ export class BuiltinBillingGateway implements BillingGateway {
         const earlier = await this.dataSource.getRepository(WaterPayment).findOneByOrFail({ paymentRef: payment.paymentRef });
         return { paymentRef: earlier.paymentRef, balanceFen: earlier.balanceAfterFen, settledMonths: earlier.settledMonths };
       }
+      throw error;
+    }
+  }
+
+  /**
+   * Takes a refund back from the account under its row lock. Stored in water_payment as a row with a
+   * negative amount whose settled_months are the months it reopened, so the reference is idempotent the
+   * same way and the table sums to what the account really received.
+   */
+  async recordRefund(customerNumber: string, refund: RefundRecord): Promise<RefundRecordResult> {
+    if (!Number.isInteger(refund.amountFen) || refund.amountFen <= 0) throw new BillingRejectedError("refund must be a positive number of fen");
+    const earlierResult = (row: WaterPayment): RefundRecordResult => ({ refundRef: row.paymentRef, balanceFen: row.balanceAfterFen, reopenedMonths: row.settledMonths });
+    try {
+      return await withTransaction(this.dataSource, async (manager) => {
+        const payments = manager.getRepository(WaterPayment);
+        const earlier = await payments.findOneBy({ paymentRef: refund.refundRef });
+        if (earlier) return earlierResult(earlier);
+        const account = await lockingQuery(manager, WaterAccount, "a").where("a.customer_number = :customerNumber", { customerNumber }).getOne();
+        if (!account) throw new BillingRejectedError(`unknown account ${customerNumber}`);
+        const payment = await payments.findOneBy({ paymentRef: refund.paymentRef, accountId: account.id });
+        if (!payment || payment.amountFen <= 0) throw new BillingRejectedError(`unknown payment ${refund.paymentRef} on account ${customerNumber}`);
+        let balance = account.balanceFen - refund.amountFen;
+        const reopened: string[] = [];
+        // What the refund takes back first comes out of unused credit; only then are the bills it paid reopened.
+        for (const month of [...payment.settledMonths].sort().reverse()) {
+          if (balance >= 0) break;
+          const bill = await manager.getRepository(WaterBill).findOneBy({ accountId: account.id, month, status: "paid" });
+          if (!bill) continue;
+          await manager.getRepository(WaterBill).update({ id: bill.id }, { status: "unpaid", paidAt: null });
+          balance += bill.amountFen;
+          reopened.push(month);
+        }
+        const now = this.clock.now();
+        await manager.getRepository(WaterAccount).update({ id: account.id }, { balanceFen: balance, updatedAt: now });
+        await payments.insert({
+          id: newId(),
+          accountId: account.id,
+          paymentRef: refund.refundRef,
+          amountFen: -refund.amountFen,
+          settledMonths: reopened,
+          balanceAfterFen: balance,
+          paidAt: refund.refundedAt,
+          createdAt: now,
+        });
+        return { refundRef: refund.refundRef, balanceFen: balance, reopenedMonths: reopened };
+      });
+    } catch (error) {
+      if (isDuplicateKey(error)) return earlierResult(await this.dataSource.getRepository(WaterPayment).findOneByOrFail({ paymentRef: refund.refundRef }));
       throw error;
     }
   }

@@ -1,5 +1,16 @@
 import { z } from "zod";
-import { BillingRejectedError, BillingUnavailableError, type Bill, type BillingAccount, type BillingGateway, type MeterReading, type PaymentRecord, type PaymentResult } from "./billingGateway";
+import {
+  BillingRejectedError,
+  BillingUnavailableError,
+  type Bill,
+  type BillingAccount,
+  type BillingGateway,
+  type MeterReading,
+  type PaymentRecord,
+  type PaymentResult,
+  type RefundRecord,
+  type RefundRecordResult,
+} from "./billingGateway";
 
 /**
  * The external billing system over HTTP (BILLING_API_BASE); the contract is docs/api/billing-gateway.md.
@@ -37,6 +48,7 @@ const billsSchema = z.object({ bills: z.array(billSchema) });
 const readingsSchema = z.object({ readings: z.array(z.object({ reading: m3, readAt: isoDate })) });
 const ownerCheckSchema = z.object({ match: z.boolean() });
 const paymentSchema = z.object({ paymentRef: z.string(), balanceFen: fen, settledMonths: z.array(z.string()) });
+const refundSchema = z.object({ refundRef: z.string(), balanceFen: fen, reopenedMonths: z.array(z.string()) });
 
 export interface HttpBillingGatewayOptions {
   baseUrl: string;
@@ -91,6 +103,13 @@ export class HttpBillingGateway implements BillingGateway {
   async recordPayment(customerNumber: string, payment: PaymentRecord): Promise<PaymentResult> {
     const body = { paymentRef: payment.paymentRef, amountFen: payment.amountFen, paidAt: payment.paidAt.toISOString() };
     const result = await this.request("POST", `${this.accountPath(customerNumber)}/payments`, paymentSchema, { body });
+    if (result === undefined) throw new BillingRejectedError(`unknown account ${customerNumber}`);
+    return result;
+  }
+
+  async recordRefund(customerNumber: string, refund: RefundRecord): Promise<RefundRecordResult> {
+    const body = { refundRef: refund.refundRef, paymentRef: refund.paymentRef, amountFen: refund.amountFen, refundedAt: refund.refundedAt.toISOString() };
+    const result = await this.request("POST", `${this.accountPath(customerNumber)}/refunds`, refundSchema, { body });
     if (result === undefined) throw new BillingRejectedError(`unknown account ${customerNumber}`);
     return result;
   }
