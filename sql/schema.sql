@@ -31,6 +31,51 @@ CREATE TABLE `agent_group` (
   UNIQUE KEY `ux_agent_group_name` (`name`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `application` (
+  `id` varchar(36) NOT NULL,
+  `number` varchar(20) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `type` varchar(16) NOT NULL,
+  `status` varchar(16) NOT NULL,
+  `owner_name` varchar(50) NOT NULL,
+  `customer_number` varchar(32) DEFAULT NULL,
+  `id_number` varchar(18) NOT NULL,
+  `id_front_upload_id` varchar(36) NOT NULL,
+  `id_back_upload_id` varchar(36) NOT NULL,
+  `area` varchar(50) NOT NULL,
+  `address` varchar(200) NOT NULL,
+  `detail_address` varchar(200) NOT NULL,
+  `phone` varchar(20) NOT NULL,
+  `remark` varchar(500) DEFAULT NULL,
+  `fee_fen` int(11) NOT NULL,
+  `paid_at` datetime(3) DEFAULT NULL,
+  `payment_order_id` varchar(64) DEFAULT NULL,
+  `reject_reason` varchar(200) DEFAULT NULL,
+  `handler_id` varchar(36) DEFAULT NULL,
+  `version` int(11) NOT NULL DEFAULT 0,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_application_number` (`number`),
+  KEY `ix_application_fan_created` (`fan_openid`,`created_at`),
+  KEY `ix_application_status_created` (`status`,`created_at`),
+  KEY `ix_application_type_created` (`type`,`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `application_event` (
+  `id` varchar(36) NOT NULL,
+  `application_id` varchar(36) NOT NULL,
+  `from_status` varchar(16) DEFAULT NULL,
+  `to_status` varchar(16) NOT NULL,
+  `actor_type` varchar(8) NOT NULL,
+  `actor_id` varchar(64) DEFAULT NULL,
+  `actor_name` varchar(50) DEFAULT NULL,
+  `note` varchar(500) DEFAULT NULL,
+  `at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_application_event_application` (`application_id`,`at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `audit_log` (
   `id` varchar(36) NOT NULL,
   `actor_type` varchar(10) NOT NULL,
@@ -58,10 +103,44 @@ CREATE TABLE `complaint` (
   `status` varchar(16) NOT NULL,
   `created_at` datetime(3) NOT NULL,
   `updated_at` datetime(3) NOT NULL,
+  `number` varchar(20) DEFAULT NULL,
+  `category` varchar(16) NOT NULL DEFAULT 'complaint',
+  `assignee_id` varchar(36) DEFAULT NULL,
+  `photo_upload_ids` mediumtext DEFAULT NULL,
+  `voice_upload_id` varchar(36) DEFAULT NULL,
+  `location` mediumtext DEFAULT NULL,
+  `customer_number` varchar(32) DEFAULT NULL,
+  `result` mediumtext DEFAULT NULL,
+  `replied_at` datetime(3) DEFAULT NULL,
+  `rating` int(11) DEFAULT NULL,
+  `rating_by` varchar(8) DEFAULT NULL,
+  `revisit_note` varchar(500) DEFAULT NULL,
+  `revisited_at` datetime(3) DEFAULT NULL,
+  `accepted_at` datetime(3) DEFAULT NULL,
+  `closed_at` datetime(3) DEFAULT NULL,
+  `version` int(11) NOT NULL DEFAULT 0,
   PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_complaint_number` (`number`),
   KEY `ix_complaint_fan_created` (`fan_openid`,`created_at`),
   KEY `ix_complaint_conversation` (`conversation_id`),
-  KEY `ix_complaint_status_created` (`status`,`created_at`)
+  KEY `ix_complaint_status_created` (`status`,`created_at`),
+  KEY `ix_complaint_assignee` (`assignee_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `complaint_event` (
+  `id` varchar(36) NOT NULL,
+  `complaint_id` varchar(36) NOT NULL,
+  `type` varchar(16) NOT NULL,
+  `from_status` varchar(16) DEFAULT NULL,
+  `to_status` varchar(16) NOT NULL,
+  `actor_type` varchar(8) NOT NULL,
+  `actor_id` varchar(64) DEFAULT NULL,
+  `actor_name` varchar(50) DEFAULT NULL,
+  `note` mediumtext DEFAULT NULL,
+  `is_public` tinyint(1) NOT NULL DEFAULT 1,
+  `at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_complaint_event_complaint` (`complaint_id`,`at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `conversation` (
@@ -168,6 +247,50 @@ CREATE TABLE `fan_trail` (
   KEY `ix_fan_trail_openid_at` (`openid`,`at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `fan_upload` (
+  `id` varchar(36) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `kind` varchar(8) NOT NULL,
+  `content_type` varchar(40) NOT NULL,
+  `size_bytes` int(11) NOT NULL,
+  `data` mediumblob NOT NULL,
+  `attached_to` varchar(60) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_fan_upload_fan_created` (`fan_openid`,`created_at`),
+  KEY `ix_fan_upload_attached` (`attached_to`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `fee_standard` (
+  `id` varchar(36) NOT NULL,
+  `name` varchar(50) NOT NULL,
+  `description` varchar(300) NOT NULL,
+  `period` varchar(10) NOT NULL,
+  `tiers` mediumtext NOT NULL,
+  `notes` mediumtext NOT NULL,
+  `billing_tariff` tinyint(1) NOT NULL,
+  `position` int(11) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_fee_standard_order` (`position`,`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `guide` (
+  `id` varchar(36) NOT NULL,
+  `title` varchar(100) NOT NULL,
+  `category` varchar(30) NOT NULL,
+  `summary` varchar(300) NOT NULL,
+  `steps` mediumtext NOT NULL,
+  `body` mediumtext NOT NULL,
+  `position` int(11) NOT NULL,
+  `published` tinyint(1) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_guide_order` (`position`,`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `inbound_message` (
   `id` varchar(36) NOT NULL,
   `dedupe_key` varchar(191) NOT NULL,
@@ -224,6 +347,88 @@ CREATE TABLE `leave_message` (
   KEY `ix_leave_message_handled` (`handled_at`,`created_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `menu_draft` (
+  `id` varchar(36) NOT NULL,
+  `menu` mediumtext NOT NULL,
+  `updated_by` varchar(36) DEFAULT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `menu_publication` (
+  `id` varchar(36) NOT NULL,
+  `menu` mediumtext NOT NULL,
+  `published_by` varchar(36) DEFAULT NULL,
+  `outbox_id` varchar(36) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_menu_publication_created` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `notice` (
+  `id` varchar(36) NOT NULL,
+  `kind` varchar(16) NOT NULL,
+  `outage_type` varchar(16) DEFAULT NULL,
+  `title` varchar(100) NOT NULL,
+  `content` mediumtext NOT NULL,
+  `starts_at` datetime(3) DEFAULT NULL,
+  `ends_at` datetime(3) DEFAULT NULL,
+  `status` varchar(16) NOT NULL,
+  `publish_from` datetime(3) DEFAULT NULL,
+  `publish_until` datetime(3) DEFAULT NULL,
+  `first_published_at` datetime(3) DEFAULT NULL,
+  `notified_at` datetime(3) DEFAULT NULL,
+  `created_by` varchar(36) NOT NULL,
+  `updated_by` varchar(36) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_notice_visible` (`status`,`publish_from`),
+  KEY `ix_notice_kind_visible` (`kind`,`status`,`publish_from`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `notice_area` (
+  `id` varchar(36) NOT NULL,
+  `notice_id` varchar(36) NOT NULL,
+  `area` varchar(50) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_notice_area_notice_area` (`notice_id`,`area`),
+  KEY `ix_notice_area_area` (`area`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `notice_entry` (
+  `id` varchar(36) NOT NULL,
+  `notice_id` varchar(36) NOT NULL,
+  `kind` varchar(8) NOT NULL,
+  `text` mediumtext DEFAULT NULL,
+  `media_url` varchar(500) DEFAULT NULL,
+  `happened_at` datetime(3) NOT NULL,
+  `created_by` varchar(36) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_notice_entry_notice` (`notice_id`,`happened_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `notice_media` (
+  `id` varchar(36) NOT NULL,
+  `content_type` varchar(40) NOT NULL,
+  `size_bytes` int(11) NOT NULL,
+  `data` mediumblob NOT NULL,
+  `created_by` varchar(36) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `notice_notification` (
+  `id` varchar(36) NOT NULL,
+  `notice_id` varchar(36) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `outbox_id` varchar(36) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_notice_notification_once` (`notice_id`,`fan_openid`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `outbox_message` (
   `id` varchar(36) NOT NULL,
   `fan_openid` varchar(64) DEFAULT NULL,
@@ -244,6 +449,93 @@ CREATE TABLE `outbox_message` (
   KEY `ix_outbox_due` (`status`,`next_attempt_at`),
   KEY `ix_outbox_fan` (`fan_openid`,`status`),
   KEY `ix_outbox_ref` (`ref`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `pay_anomaly` (
+  `id` varchar(36) NOT NULL,
+  `kind` varchar(20) NOT NULL,
+  `source` varchar(16) NOT NULL,
+  `out_trade_no` varchar(64) DEFAULT NULL,
+  `order_id` varchar(36) DEFAULT NULL,
+  `dedupe_key` varchar(120) NOT NULL,
+  `detail` mediumtext NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_pay_anomaly_dedupe` (`dedupe_key`),
+  KEY `ix_pay_anomaly_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `pay_order` (
+  `id` varchar(36) NOT NULL,
+  `out_trade_no` varchar(32) NOT NULL,
+  `purpose` varchar(12) NOT NULL,
+  `fan_openid` varchar(64) NOT NULL,
+  `binding_id` varchar(36) DEFAULT NULL,
+  `customer_number` varchar(32) DEFAULT NULL,
+  `bill_month` varchar(7) DEFAULT NULL,
+  `bill_months` mediumtext DEFAULT NULL,
+  `application_id` varchar(36) DEFAULT NULL,
+  `open_key` varchar(160) DEFAULT NULL,
+  `description` varchar(127) NOT NULL,
+  `amount_fen` int(11) NOT NULL,
+  `status` varchar(10) NOT NULL,
+  `trade_state` varchar(16) DEFAULT NULL,
+  `transaction_id` varchar(32) DEFAULT NULL,
+  `expires_at` datetime(3) NOT NULL,
+  `paid_at` datetime(3) DEFAULT NULL,
+  `paid_via` varchar(8) DEFAULT NULL,
+  `closed_at` datetime(3) DEFAULT NULL,
+  `credited_at` datetime(3) DEFAULT NULL,
+  `credit_attempts` int(11) NOT NULL DEFAULT 0,
+  `credit_error` varchar(200) DEFAULT NULL,
+  `settled_months` mediumtext DEFAULT NULL,
+  `needs_refund` tinyint(1) NOT NULL DEFAULT 0,
+  `refunded_fen` int(11) NOT NULL DEFAULT 0,
+  `last_queried_at` datetime(3) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_pay_order_out_trade_no` (`out_trade_no`),
+  UNIQUE KEY `ux_pay_order_open_key` (`open_key`),
+  KEY `ix_pay_order_fan` (`fan_openid`,`created_at`),
+  KEY `ix_pay_order_status` (`status`,`created_at`),
+  KEY `ix_pay_order_paid_at` (`paid_at`),
+  KEY `ix_pay_order_customer` (`customer_number`,`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `pay_reconciliation` (
+  `id` varchar(36) NOT NULL,
+  `bill_date` varchar(10) NOT NULL,
+  `status` varchar(10) NOT NULL,
+  `local_count` int(11) NOT NULL,
+  `local_fen` int(11) NOT NULL,
+  `remote_count` int(11) NOT NULL,
+  `remote_fen` int(11) NOT NULL,
+  `mismatches` mediumtext NOT NULL,
+  `run_by` varchar(36) NOT NULL,
+  `ran_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_pay_reconciliation_date` (`bill_date`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `pay_refund` (
+  `id` varchar(36) NOT NULL,
+  `order_id` varchar(36) NOT NULL,
+  `out_refund_no` varchar(64) NOT NULL,
+  `refund_id` varchar(32) DEFAULT NULL,
+  `amount_fen` int(11) NOT NULL,
+  `reason` varchar(80) NOT NULL,
+  `status` varchar(10) NOT NULL,
+  `requested_by` varchar(36) NOT NULL,
+  `error` varchar(200) DEFAULT NULL,
+  `succeeded_at` datetime(3) DEFAULT NULL,
+  `debited_at` datetime(3) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `ux_pay_refund_out_refund_no` (`out_refund_no`),
+  KEY `ix_pay_refund_order` (`order_id`,`created_at`),
+  KEY `ix_pay_refund_status` (`status`,`created_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `quick_reply` (
@@ -267,6 +559,22 @@ CREATE TABLE `quick_reply_category` (
   `created_at` datetime(3) NOT NULL,
   PRIMARY KEY (`id`),
   KEY `ix_quick_reply_category_owner` (`owner_agent_id`,`position`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `service_outlet` (
+  `id` varchar(36) NOT NULL,
+  `name` varchar(50) NOT NULL,
+  `address` varchar(200) NOT NULL,
+  `hours` varchar(100) NOT NULL,
+  `phone` varchar(30) NOT NULL,
+  `services` varchar(200) NOT NULL,
+  `latitude` double NOT NULL,
+  `longitude` double NOT NULL,
+  `position` int(11) NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_service_outlet_order` (`position`,`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `setting` (
@@ -384,3 +692,7 @@ INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763900000000, 'Foundatio
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763910000000, 'Conversations1763910000000');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763925000000, 'ConversationService1763925000000');
 INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1763950000000, 'Water1763950000000');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1764000000000, 'Notices1764000000000');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1764000100000, 'MenusGuides1764000100000');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1764000200000, 'ApplicationsComplaints1764000200000');
+INSERT INTO `migrations` (`timestamp`, `name`) VALUES (1764000300000, 'Payments1764000300000');

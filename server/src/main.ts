@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       "",
       `  Shuiwu Service Desk is running on ${base}`,
       `  Console:           ${base}/console/`,
+      `  Fan H5 pages:      ${base}/h5/`,
       `  WeChat callback:   ${base}/wechat`,
       ...(config.sandbox ? [`  Fan simulator:     ${base}/sandbox`] : []),
       `  Health:            ${base}/healthz`,

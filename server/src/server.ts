@@ -32,6 +32,12 @@ import { installConversations } from "./modules/conversations/conversationsModul
 import { installCustomers } from "./modules/customers/customersModule";
 import { installQuickReplies } from "./modules/quick-replies/quickRepliesModule";
 import { installWater } from "./modules/water/waterModule";
+import { installApplications } from "./modules/applications/applicationsModule";
+import { installComplaints } from "./modules/complaints/complaintsModule";
+import { installMenus } from "./modules/menus/menusModule";
+import { installGuides } from "./modules/guides/guidesModule";
+import { installNotices } from "./modules/notices/noticesModule";
+import { installPayments } from "./modules/payments/paymentsModule";
 
 /**
  * The capability modules, installed in this order. Each returns its routers and start/stop hooks;
@@ -49,6 +55,17 @@ const MODULES: ModuleInstaller[] = [
   installQuickReplies,
   // After conversations: 查水费 bypasses the conversation router; fills the profile's bound accounts.
   installWater,
+  // After water: SMS verification and fan sessions; complaints after applications (fan uploads).
+  installApplications,
+  installComplaints,
+  installNotices,
+  // After water: orders use the billing gateway and the fans' bindings.
+  installPayments,
+  // After water: guides reuse the fan sessions.
+  installGuides,
+  // After conversations and water: 联系客服 queues through conversations; keys other modules answer must be
+  // registered with menuClickRegistry (menus/menuClicks.ts), or this module answers them as unknown.
+  installMenus,
 ];
 
 /** Everything a running server holds; tests and benchmarks reach into it. */
@@ -127,7 +144,7 @@ async function compose(config: Config, httpServer: http.Server, logger: Logger, 
 
   const inbox = new Inbox(new InboxWriter(dataSource, clock), dataSource, clock, logger.child({ component: "inbox" }));
   const dispatcher = new OutboxDispatcher(dataSource, wechat, settings, clock, logger.child({ component: "outbox" }), options.dispatcher || {});
-  const sandbox = config.sandbox ? createSandbox({ config, dataSource, logger: logger.child({ component: "sandbox" }) }) : null;
+  const sandbox = config.sandbox ? createSandbox({ config, dataSource, logger: logger.child({ component: "sandbox" }), clock }) : null;
 
   const context: ServerContext = {
     config,
@@ -189,6 +206,7 @@ async function compose(config: Config, httpServer: http.Server, logger: Logger, 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      sandbox?.pay.stop();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeIdleConnections();

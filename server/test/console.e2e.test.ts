@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { loadConfig } from "../src/config";
 import { DEMO_AGENTS, DEMO_FANS } from "../src/modules/demo/seedDemo";
 import { Conversation } from "../src/modules/conversations/conversation.entity";
 import { conversationsService } from "../src/modules/conversations/conversationsModule";
 import { Fan } from "../src/modules/fans/fan.entity";
+import { launchChromium } from "./support/browser";
 import { startServer, type RunningServer } from "../src/server";
 
 /**
@@ -44,10 +45,7 @@ describe("agent console in Chromium", () => {
     // Whatever the hour the test runs at, fans reach the queue instead of leaving a message.
     await server.settings.set("service.hoursStart", "00:00");
     await server.settings.set("service.hoursEnd", "24:00");
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "zh-CN" });
     agentPage = await context.newPage();
     phone = await context.newPage();

@@ -1,16 +1,21 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, devices, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { devices, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { loadConfig } from "../src/config";
+import { Agent } from "../src/modules/agents/agent.entity";
+import { SESSION_COOKIE } from "../src/modules/agents/sessions";
 import { WaterBinding } from "../src/modules/water/binding.entity";
+import { eventually } from "./agentsHelpers";
+import { launchChromium } from "./support/browser";
 import { startServer, type RunningServer } from "../src/server";
 
 /**
  * The fan's H5 pages end to end, in real Chromium with a phone's viewport and touch, against the whole
  * server in sandbox mode (the embedded default): web OAuth through the sandbox's authorize stand-in,
  * SMS verification with the code the sandbox shows, binding a demo account, 36 months of bills with the
- * chart, the subscription. What the pages show is checked against what the product stored.
+ * chart, the subscription; then an admin publishes an emergency outage in the console and the fan gets the
+ * template message. What the pages show is checked against what the product stored and sent.
  */
 
 jest.setTimeout(120_000);
@@ -19,16 +24,6 @@ const OUTPUT_DIR = join(__dirname, "../../test-output");
 const FAN = { openid: "oDemoFan0000000000000000002", phone: "13900000002" };
 const ACCOUNT = { customerNumber: "310100002", ownerName: "李秀英", queryPassword: "123456", area: "城西片区" };
 const WAIT = { timeout: 15_000 };
-
-async function eventually<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + WAIT.timeout;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("fan H5 pages in mobile Chromium (sandbox)", () => {
   let dir: string;
@@ -42,10 +37,7 @@ describe("fan H5 pages in mobile Chromium (sandbox)", () => {
     dir = mkdtempSync(join(tmpdir(), "shuiwu-h5-e2e-"));
     const config = loadConfig({ PORT: "0", DATABASE_URL: `sqlite:${join(dir, "db.sqlite")}`, SANDBOX: "1", LOG_LEVEL: "silent" });
     server = await startServer(config, { host: "127.0.0.1" });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
     const phone = devices["iPhone 13"];
     context = await browser.newContext({
       viewport: phone.viewport,
@@ -53,6 +45,7 @@ describe("fan H5 pages in mobile Chromium (sandbox)", () => {
       isMobile: true,
       hasTouch: true,
       locale: "zh-CN",
+      timezoneId: "Asia/Shanghai",
       // WeChat's in-app browser announces itself like this; the pages must not depend on it.
       userAgent: `${phone.userAgent} MicroMessenger/8.0.50(0x18003237) NetType/WIFI Language/zh_CN`,
     });
@@ -105,7 +98,7 @@ describe("fan H5 pages in mobile Chromium (sandbox)", () => {
     await page.getByText(`户号 ${ACCOUNT.customerNumber}`).click();
     await page.waitForURL(new RegExp(`/h5/#/bills/${stored!.id}$`), WAIT);
     const rows = page.getByTestId("bill-list").locator(".van-cell");
-    await expect(eventually(async () => ((await rows.count()) === 36 ? true : undefined), "36 bill rows")).resolves.toBe(true);
+    await expect(eventually(async () => ((await rows.count()) === 36 ? true : undefined), "36 bill rows", WAIT.timeout)).resolves.toBe(true);
     // The chart drew one bar per month (SVG renderer: bars are paths inside the chart's svg).
     await page.locator(".bill-chart svg").waitFor(WAIT);
     expect(await page.locator(".bill-chart svg path").count()).toBeGreaterThan(12);
@@ -123,7 +116,52 @@ describe("fan H5 pages in mobile Chromium (sandbox)", () => {
     await page.getByText(`户号 ${ACCOUNT.customerNumber}`).click();
     await page.getByRole("button", { name: "保存订阅" }).click();
     await page.getByText("订阅已保存").waitFor(WAIT);
-    await eventually(async () => ((await binding())?.subscribed ? true : undefined), "the subscription stored");
+    await eventually(async () => ((await binding())?.subscribed ? true : undefined), "the subscription stored", WAIT.timeout);
+  });
+
+  test("an admin publishes an emergency outage in the console; the subscribed fan gets the template and opens it", async () => {
+    // The admin works in the desktop console (signed in with a session, as the login page would leave it).
+    const admin = await server.dataSource.getRepository(Agent).findOneByOrFail({ jobNumber: "admin" });
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    await desk.addCookies([{ name: SESSION_COOKIE, value: await server.context.sessions.create(admin.id), url: base() }]);
+    const adminPage = await desk.newPage();
+    await adminPage.goto(`${base()}/console/#/admin/notices/new`);
+    await adminPage.getByText("紧急停水（发布时推送给区域内订阅用户）").click();
+    await expect(adminPage.getByRole("radio", { name: "紧急停水（发布时推送给区域内订阅用户）" }).isChecked()).resolves.toBe(true);
+    await adminPage.locator(".el-form-item", { hasText: "标题" }).locator("input").fill("人民路主管爆管抢修停水");
+    const areas = adminPage.locator(".el-form-item", { hasText: "停水区域" }).locator(".el-select");
+    await areas.click();
+    await adminPage.keyboard.type(ACCOUNT.area);
+    await adminPage.keyboard.press("Enter");
+    await adminPage.keyboard.press("Escape");
+    const chinaTime = (offsetMs: number) => new Date(Date.now() + 8 * 3600_000 + offsetMs).toISOString().slice(0, 19).replace("T", " ");
+    for (const [label, value] of [["停水开始", chinaTime(-10 * 60_000)], ["恢复供水", chinaTime(4 * 3600_000)]] as const) {
+      const input = adminPage.locator(".el-form-item", { hasText: label }).locator("input");
+      await input.fill(value);
+      await input.press("Enter");
+    }
+    await adminPage.locator(".el-form-item", { hasText: "正文" }).locator("textarea").fill("因人民路主管突发爆管，正在抢修，受影响区域暂停供水，请提前储水。");
+    await adminPage.getByRole("button", { name: "保存" }).click();
+    await adminPage.waitForURL(/#\/admin\/notices\/[0-9a-f-]{36}$/, WAIT);
+    const noticeId = /notices\/([0-9a-f-]{36})$/.exec(adminPage.url())![1];
+    await adminPage.getByRole("button", { name: "发布" }).click();
+    await adminPage.locator(".el-message-box").getByRole("button", { name: "发布" }).click();
+    await adminPage.getByText(/已推送 1 位用户/).waitFor(WAIT);
+    await adminPage.screenshot({ path: join(OUTPUT_DIR, "h5-admin-outage.png"), fullPage: true });
+    await desk.close();
+
+    // The sandbox's WeChat received one template message for the subscribed fan, linking the notice.
+    const fake = server.context.sandbox!.fake;
+    const template = await eventually(async () => fake.templateMessages.find((message) => message.toUser === FAN.openid), "the outage template", WAIT.timeout);
+    expect(template.body).toMatchObject({ url: `${base()}/h5/#/notices/${noticeId}` });
+    expect(fake.templateMessages.filter((message) => message.toUser === FAN.openid)).toHaveLength(1);
+
+    // The fan opens it on the phone.
+    await page.goto(`${base()}/h5/#/notices/${noticeId}`);
+    await page.getByText("人民路主管爆管抢修停水").waitFor(WAIT);
+    await page.getByText(ACCOUNT.area).first().waitFor(WAIT);
+    await page.getByText("停水中").waitFor(WAIT); // started ten minutes ago (China time, as the admin typed it)
+    await page.screenshot({ path: join(OUTPUT_DIR, "h5-outage-notice.png"), fullPage: true });
   });
 
   test("another fan's binding id shows nothing of the account", async () => {

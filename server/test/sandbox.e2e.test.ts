@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { loadConfig } from "../src/config";
 import { systemClock } from "../src/infra/clock";
 import { InboundMessageRow } from "../src/modules/inbox/inboundMessage.entity";
 import { enqueueOutbound, type OutboundRequest } from "../src/modules/outbox/outbox";
+import { eventually } from "./agentsHelpers";
+import { launchChromium } from "./support/browser";
 import { startServer, type RunningServer } from "../src/server";
 
 /**
@@ -20,17 +22,6 @@ const OUTPUT_DIR = join(__dirname, "../../test-output");
 const DEMO_FAN = { openid: "oDemoFan0000000000000000003", nickname: "王晓明" };
 const AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 const WAIT = { timeout: 15_000 };
-
-/** Polls until `check` returns a value (not undefined), for state the page does not show. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + WAIT.timeout;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe.each([
   ["plaintext", {}],
@@ -52,10 +43,7 @@ describe.each([
       ...env,
     });
     server = await startServer(config, { host: "127.0.0.1" });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 880 }, locale: "zh-CN" });
     await page.goto(`${server.url}/sandbox`);
   });
@@ -95,9 +83,10 @@ describe.each([
     const [text] = await eventually(async () => {
       const rows = await inbound({ kind: "text" });
       return rows.length > 0 ? rows : undefined;
-    }, "the text in inbound_message");
+    }, "the text in inbound_message", WAIT.timeout);
     expect(text.payload).toMatchObject({ content: "你好", toUserName: "gh_sandbox0001" });
-    await page.locator("#menu-bar", { hasText: "公众号还没有发布自定义菜单" }).waitFor(WAIT);
+    // The default menu is published on first start (the menus module, sandbox with demo data).
+    await page.locator("#menu-bar").getByRole("button", { name: "我的用水" }).waitFor(WAIT);
 
     await enqueue({
       kind: "menu_create",
@@ -122,7 +111,7 @@ describe.each([
     await page.screenshot({ path: join(OUTPUT_DIR, `sandbox-${mode}-menu.png`) });
     await menuBar.getByRole("button", { name: "报修" }).click();
     await messages().getByText("你点击了菜单「报修」").waitFor(WAIT);
-    const click = await eventually(async () => (await inbound({ kind: "click" }))[0], "the click in inbound_message");
+    const click = await eventually(async () => (await inbound({ kind: "click" }))[0], "the click in inbound_message", WAIT.timeout);
     expect(click.payload).toMatchObject({ eventKey: "REPAIR" });
 
     await enqueue({ kind: "custom", message: { type: "text", toUser: DEMO_FAN.openid, content: "您好，我是客服小王，请问有什么可以帮您？" } });
@@ -150,7 +139,7 @@ describe.each([
       const rows = await inbound();
       const found = rows.map((row) => row.kind).filter((kind) => ["image", "voice", "location"].includes(kind));
       return found.length === 3 ? found : undefined;
-    }, "image, voice and location in inbound_message");
+    }, "image, voice and location in inbound_message", WAIT.timeout);
     expect(kinds).toEqual(["image", "voice", "location"]);
     const [image] = await inbound({ kind: "image" });
     const picture = await fetch(String(image.payload.picUrl));

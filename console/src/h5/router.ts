@@ -1,5 +1,10 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from "vue-router";
 import { waterRoutes } from "./pages/water/routes";
+import { noticeRoutes } from "./pages/notices/routes";
+import { guideRoutes } from "./pages/guides/routes";
+import { payRoutes } from "./pages/pay/routes";
+import { applicationRoutes } from "./pages/applications/routes";
+import { complaintRoutes } from "./pages/complaints/routes";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -16,6 +21,11 @@ declare module "vue-router" {
 const routes: RouteRecordRaw[] = [
   { path: "/", name: "home", component: () => import("./pages/HomePage.vue"), meta: { title: "智慧水务" } },
   ...waterRoutes,
+  ...noticeRoutes,
+  ...guideRoutes,
+  ...payRoutes,
+  ...applicationRoutes,
+  ...complaintRoutes,
   { path: "/:pathMatch(.*)*", redirect: { name: "home" } },
 ];
 

@@ -10,6 +10,13 @@ import { mySettingsRoutes } from "../features/my-settings/routes";
 import { internalChatRoutes } from "../features/internal-chat/routes";
 import { monitorRoutes } from "../features/monitor/routes";
 import { adminRoutes } from "../features/admin/routes";
+import { menuRoutes } from "../features/menus/routes";
+import { guideRoutes } from "../features/guides/routes";
+import { auditRoutes } from "../features/audit/routes";
+import { noticeRoutes } from "../features/notices/routes";
+import { paymentRoutes } from "../features/payments/routes";
+import { applicationRoutes } from "../features/applications/routes";
+import { complaintRoutes } from "../features/complaints/routes";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -41,6 +48,13 @@ const routes: RouteRecordRaw[] = [
       ...internalChatRoutes,
       ...monitorRoutes,
       ...adminRoutes,
+      ...menuRoutes,
+      ...guideRoutes,
+      ...auditRoutes,
+      ...noticeRoutes,
+      ...paymentRoutes,
+      ...applicationRoutes,
+      ...complaintRoutes,
     ],
   },
   { path: "/:pathMatch(.*)*", redirect: { name: "workspace" } },

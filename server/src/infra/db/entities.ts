@@ -1,6 +1,8 @@
 import { Agent, AgentGroup } from "../../modules/agents/agent.entity";
 import { Conversation, ConversationEvent, ConversationMessage, KeywordRule, LeaveMessage } from "../../modules/conversations/conversation.entity";
-import { Complaint } from "../../modules/complaints/complaint.entity";
+import { Complaint, ComplaintEvent } from "../../modules/complaints/complaint.entity";
+import { Application, ApplicationEvent } from "../../modules/applications/application.entity";
+import { FanUpload } from "../../modules/applications/fanUpload.entity";
 import { FanTrail } from "../../modules/customers/fanTrail.entity";
 import { Fan } from "../../modules/fans/fan.entity";
 import { InboundMessageRow } from "../../modules/inbox/inboundMessage.entity";
@@ -11,6 +13,10 @@ import { SettingRow } from "../../modules/settings/setting.entity";
 import { AuditLog } from "../../modules/audit/auditLog.entity";
 import { WaterAccount, WaterBill, WaterMeterReading, WaterPayment, WaterPriceTier } from "../../modules/water/billing.entity";
 import { FanPhone, WaterBillNotice, WaterBinding } from "../../modules/water/binding.entity";
+import { MenuDraft, MenuPublication } from "../../modules/menus/menu.entity";
+import { FeeStandard, Guide, ServiceOutlet } from "../../modules/guides/guide.entity";
+import { Notice, NoticeArea, NoticeEntry, NoticeMedia, NoticeNotification } from "../../modules/notices/notice.entity";
+import { PayAnomaly, PayOrder, PayReconciliation, PayRefund } from "../../modules/payments/payment.entity";
 
 export const entities = [
   Fan,
@@ -29,6 +35,10 @@ export const entities = [
   QuickReplyCategory,
   InternalMessage,
   Complaint,
+  ComplaintEvent,
+  Application,
+  ApplicationEvent,
+  FanUpload,
   WaterPriceTier,
   WaterAccount,
   WaterMeterReading,
@@ -38,4 +48,18 @@ export const entities = [
   WaterBinding,
   WaterBillNotice,
   AuditLog,
+  Notice,
+  NoticeArea,
+  NoticeEntry,
+  NoticeNotification,
+  NoticeMedia,
+  PayOrder,
+  PayRefund,
+  PayAnomaly,
+  PayReconciliation,
+  MenuDraft,
+  MenuPublication,
+  Guide,
+  FeeStandard,
+  ServiceOutlet,
 ];

@@ -6,6 +6,9 @@ import { hashPassword } from "../agents/passwords";
 import { Fan } from "../fans/fan.entity";
 import type { Sandbox } from "../../sandbox/sandbox";
 import { seedWaterDemo } from "../water/demoWater";
+import { seedApplicationsDemo } from "../applications/demoApplications";
+import { seedGuidesDemo } from "../guides/demoGuides";
+import { seedNoticesDemo } from "../notices/demoNotices";
 
 /** Demo fans of the embedded default; the sandbox fan simulator starts with them. */
 export const DEMO_FANS = [
@@ -50,6 +53,9 @@ export async function seedDemo(options: { dataSource: DataSource; clock: Clock; 
   }
   await seedDemoAgents(options.dataSource, options.clock);
   await seedWaterDemo(options.dataSource, options.clock);
+  await seedApplicationsDemo(options.dataSource, options.clock, DEMO_FANS);
+  await seedGuidesDemo(options.dataSource, options.clock);
+  await seedNoticesDemo(options.dataSource, options.clock);
 }
 
 /**

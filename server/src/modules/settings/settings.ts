@@ -55,6 +55,43 @@ export const SETTING_DEFAULTS = {
   "water.billPush.periodKey": "thing2",
   "water.billPush.amountKey": "amount3",
   "water.billPush.statusKey": "thing4",
+
+  // ---- notices ----
+  /** The emergency outage template (停水通知); empty = no notification (the sandbox then uses a demo id). */
+  "notices.outageTemplateId": "",
+  /** The template's data keys: 停水区域 (thing), 停水时间 and 恢复时间 (time), 停水原因 (thing). */
+  "notices.outageTemplate.areaKey": "thing1",
+  "notices.outageTemplate.startKey": "time2",
+  "notices.outageTemplate.endKey": "time3",
+  "notices.outageTemplate.reasonKey": "thing4",
+
+  // ---- payments ----
+  /** Minutes a fan has to pay an order (WeChat's time_expire); an unpaid order is closed after it. */
+  "payments.order.expiryMinutes": 15,
+  /** Top-up limits per order, in fen (¥10 – ¥5000). */
+  "payments.topup.minFen": 1000,
+  "payments.topup.maxFen": 500000,
+  /** The daily reconciliation against the WeChat Pay trade bill (runs after 10:00 China time for the day before). */
+  "payments.reconcile.enabled": true,
+
+  // ---- applications ----
+  /** The status-change template (业务办理进度通知); empty = a customer-service text (only within 48 h); the sandbox uses a demo id. */
+  "applications.statusTemplate.id": "",
+  /** The template's data keys: 业务类型 (thing), 办理状态 (phrase), 更新时间 (time), 备注 (thing). */
+  "applications.statusTemplate.typeKey": "thing1",
+  "applications.statusTemplate.statusKey": "phrase2",
+  "applications.statusTemplate.timeKey": "time3",
+  "applications.statusTemplate.noteKey": "thing4",
+
+  // ---- complaints ----
+  /** Hours a complaint may stay unanswered (no result sent) before the complaint center marks it overdue. */
+  "complaints.slaHours": 48,
+  /** The result template (投诉处理结果通知); empty = a customer-service text (only within 48 h); the sandbox uses a demo id. */
+  "complaints.resultTemplate.id": "",
+  /** The template's data keys: 工单号 (character_string), 处理结果 (thing), 处理时间 (time). */
+  "complaints.resultTemplate.numberKey": "character_string1",
+  "complaints.resultTemplate.resultKey": "thing2",
+  "complaints.resultTemplate.timeKey": "time3",
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
