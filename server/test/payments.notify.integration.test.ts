@@ -89,6 +89,16 @@ describe("payments: orders and /pay/notify (MariaDB + Redis, two instances)", ()
 
     const status = await api(b(), "GET", `/api/fan/payments/orders/${id}`, { cookie: fan.cookie });
     expect(status.body.order).toMatchObject({ status: "paid", credited: true });
+    // One 缴费成功 template for the fan (sandbox demo template id), however many notifications raced.
+    const notices = await rows(a(), "SELECT fan_openid, kind, payload FROM outbox_message WHERE ref = ?", [`pay_order:${id}`]);
+    expect(notices).toHaveLength(1);
+    const payload = typeof notices[0].payload === "string" ? JSON.parse(notices[0].payload) : notices[0].payload;
+    expect(notices[0]).toMatchObject({ fan_openid: fan.openid, kind: "template" });
+    expect(payload).toMatchObject({
+      templateId: "tmpl_sandbox_payment_success",
+      url: `${a().config.publicUrl}/h5/#/pay/result/${id}`,
+      data: { character_string1: { value: zhang.customerNumber }, amount2: { value: `¥${(latest.amountFen / 100).toFixed(2)}` }, thing4: { value: "已销账 1 期水费" } },
+    });
     const [order] = await rows(a(), "SELECT paid_via, transaction_id, open_key FROM pay_order WHERE id = ?", [id]);
     expect(order).toMatchObject({ paid_via: "notify", transaction_id: resource.transaction_id, open_key: null });
 

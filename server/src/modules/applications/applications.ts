@@ -10,7 +10,8 @@ import { thing } from "../water/templateValues";
 import { Application, ApplicationEvent, type ApplicationStatus, type ApplicationType } from "./application.entity";
 import type { ApplicationDeps } from "./deps";
 import { attachUploads, checkUploads, presentUpload } from "./fanUploads";
-import { notifyFan, phrase, templateTime, ticketNumber } from "./fanNotice";
+import { templateTime } from "../water/templateValues";
+import { notifyFan, phrase, ticketNumber } from "./fanNotice";
 import { maskIdNumber } from "./idNumber";
 import { FanUpload } from "./fanUpload.entity";
 

@@ -36,12 +36,6 @@ export async function notifyFan(
   await enqueueOutbound(manager, { kind: "custom", ref: notice.ref, message: { toUser: notice.openid, type: "text", content: `${notice.fallbackText}\n<a href="${notice.url}">点击查看详情</a>` } }, clock);
 }
 
-/** A template `time` value in China time: "2026年11月24日 10:30". */
-export function templateTime(date: Date): string {
-  const china = new Date(date.getTime() + 8 * 3600_000);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${china.getUTCFullYear()}年${china.getUTCMonth() + 1}月${china.getUTCDate()}日 ${pad(china.getUTCHours())}:${pad(china.getUTCMinutes())}`;
-}
 
 /** A `phrase` value: at most 5 Chinese characters. */
 export function phrase(text: string): string {

@@ -1,4 +1,4 @@
-import { chinaDay, displayState, isVisible, outageState, templateTime } from "./noticeRules";
+import { chinaDay, displayState, isVisible, outageState } from "./noticeRules";
 import { entryBodySchema, noticeBodySchema } from "./noticeSchemas";
 
 const at = (iso: string) => new Date(iso);
@@ -46,11 +46,6 @@ describe("outages and China-time days", () => {
     expect(chinaDay("2026-11-24")).toEqual({ start: at("2026-11-23T16:00:00Z"), end: at("2026-11-24T16:00:00Z") });
     expect(chinaDay("2026-02-30")).toBeNull();
     expect(chinaDay("2026-1-5")).toBeNull();
-  });
-
-  it("formats template times in China time", () => {
-    expect(templateTime(at("2026-11-24T00:30:00Z"))).toBe("2026年11月24日 08:30");
-    expect(templateTime(at("2026-12-31T16:05:00Z"))).toBe("2027年1月1日 00:05");
   });
 });
 

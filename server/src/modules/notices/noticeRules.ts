@@ -64,9 +64,3 @@ export function chinaDay(date: string): { start: Date; end: Date } | null {
   return { start, end: new Date(start.getTime() + 24 * 3600_000) };
 }
 
-/** A template message `time` value in China time: "2026年11月24日 08:30". */
-export function templateTime(at: Date): string {
-  const china = new Date(at.getTime() + CHINA_OFFSET_MS);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${china.getUTCFullYear()}年${china.getUTCMonth() + 1}月${china.getUTCDate()}日 ${pad(china.getUTCHours())}:${pad(china.getUTCMinutes())}`;
-}

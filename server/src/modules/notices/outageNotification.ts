@@ -5,7 +5,7 @@ import { WaterBinding } from "../water/binding.entity";
 import { thing } from "../water/templateValues";
 import type { NoticesDeps } from "./deps";
 import { NoticeNotification, type Notice } from "./notice.entity";
-import { templateTime } from "./noticeRules";
+import { templateTime } from "../water/templateValues";
 
 /**
  * The emergency outage notification: one template message per subscribed fan (a binding with the bill

@@ -29,6 +29,8 @@ export interface PaymentsDeps {
   /** Base URL of this server as WeChat Pay reaches it (notify URLs). */
   publicUrl: string;
   sandbox: boolean;
+  /** Asks the outbox to send now, after a transaction that enqueued rows committed. */
+  wakeOutbox(): void;
   /** The application-fee service, if the applications module registered one. */
   applicationFees(): ApplicationFees | null;
 }

@@ -40,6 +40,7 @@ export const installPayments: ModuleInstaller = (context) => {
     water: water.deps,
     publicUrl: context.config.publicUrl,
     sandbox: Boolean(context.sandbox),
+    wakeOutbox: () => context.dispatcher.wake(),
     applicationFees: () => (context.services.get(APPLICATION_FEES_SERVICE) as ApplicationFees | undefined) ?? null,
   };
   const jobs = new PaymentJobs(deps);

@@ -2,6 +2,7 @@ import { newId } from "../../infra/ids";
 import { PayApiError, type PayTransaction } from "../../wechat/pay/payGateway";
 import { isDuplicateKey, withTransaction } from "../conversations/db";
 import type { PaymentsDeps } from "./deps";
+import { enqueuePaymentNotice } from "./paymentNotice";
 import { PayAnomaly, PayOrder, type PayAnomalyKind } from "./payment.entity";
 
 /**
@@ -131,12 +132,17 @@ export async function creditOrder(deps: PaymentsDeps, orderId: string): Promise<
       });
     } else {
       const result = await deps.billing.recordPayment(order.customerNumber!, { paymentRef: order.outTradeNo, amountFen: order.amountFen, paidAt });
-      await repository
-        .createQueryBuilder()
-        .update(PayOrder)
-        .set({ creditedAt: deps.clock.now(), settledMonths: result.settledMonths, creditError: null, updatedAt: deps.clock.now() })
-        .where("id = :id AND credited_at IS NULL", { id: order.id })
-        .execute();
+      const notified = await withTransaction(deps.dataSource, async (manager) => {
+        const credited = await manager
+          .createQueryBuilder()
+          .update(PayOrder)
+          .set({ creditedAt: deps.clock.now(), settledMonths: result.settledMonths, creditError: null, updatedAt: deps.clock.now() })
+          .where("id = :id AND credited_at IS NULL", { id: order.id })
+          .execute();
+        // Only the caller that set credited_at tells the fan: one 缴费成功 notice per order.
+        return credited.affected ? enqueuePaymentNotice(manager, deps, order, result.settledMonths) : false;
+      });
+      if (notified) deps.wakeOutbox();
     }
     return "settled";
   } catch (error) {

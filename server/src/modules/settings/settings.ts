@@ -71,6 +71,13 @@ export const SETTING_DEFAULTS = {
   /** Top-up limits per order, in fen (¥10 – ¥5000). */
   "payments.topup.minFen": 1000,
   "payments.topup.maxFen": 500000,
+  /** 缴费成功通知 after a bill payment or top-up is credited; empty = none (the sandbox then uses a demo id). */
+  "payments.successTemplate.id": "",
+  /** The template's data keys: 户号 (character_string), 金额 (amount), 缴费时间 (time), 说明 (thing). */
+  "payments.successTemplate.accountKey": "character_string1",
+  "payments.successTemplate.amountKey": "amount2",
+  "payments.successTemplate.timeKey": "time3",
+  "payments.successTemplate.remarkKey": "thing4",
   /** The daily reconciliation against the WeChat Pay trade bill (runs after 10:00 China time for the day before). */
   "payments.reconcile.enabled": true,
 

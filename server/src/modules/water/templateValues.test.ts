@@ -1,4 +1,4 @@
-import { amount, characterString, thing } from "./templateValues";
+import { amount, characterString, templateTime, thing } from "./templateValues";
 
 describe("template message values", () => {
   it("cuts a thing to 20 characters", () => {
@@ -15,5 +15,10 @@ describe("template message values", () => {
   it("formats an amount with one symbol and the fen", () => {
     expect(amount(5175)).toBe("¥51.75");
     expect(amount(0)).toBe("¥0.00");
+  });
+
+  it("formats a time in China time, to the minute", () => {
+    expect(templateTime(new Date("2026-11-24T00:30:00Z"))).toBe("2026年11月24日 08:30");
+    expect(templateTime(new Date("2026-12-31T16:05:00Z"))).toBe("2027年1月1日 00:05");
   });
 });

@@ -21,3 +21,10 @@ export function amount(fen: number): string {
   if (value.replace(".", "").length > 10) throw new Error(`amount too large for a template message: ${fen}`);
   return `¥${value}`;
 }
+
+/** time: China time to the minute, "2026年11月24日 08:30". */
+export function templateTime(at: Date): string {
+  const china = new Date(at.getTime() + 8 * 3600_000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${china.getUTCFullYear()}年${china.getUTCMonth() + 1}月${china.getUTCDate()}日 ${pad(china.getUTCHours())}:${pad(china.getUTCMinutes())}`;
+}
