@@ -173,6 +173,17 @@ describe("outbox on MariaDB + Redis", () => {
     expect(textsTo("oOutOrder01")).toEqual(["一", "二", "三", "四"]);
   });
 
+  it("publishes menus in order, so the last one published is the one WeChat keeps even when the first needs retries", async () => {
+    fake.state.failNext("/cgi-bin/menu/create", { errcode: -1, times: 1 });
+    const menu = (name: string): OutboundRequest => ({ kind: "menu_create", menu: { button: [{ type: "click", name, key: `KEY_${name.length}` }] } });
+    const rows = await enqueue(menu("旧菜单"), menu("新的菜单"));
+    dispatcher().start();
+    const settled = await settle(rows.map((r) => r.id));
+    expect(settled.map((row) => row.status)).toEqual(["sent", "sent"]);
+    expect(settled[1].sentAt!.getTime()).toBeGreaterThanOrEqual(settled[0].sentAt!.getTime());
+    expect((fake.state.menu as { button: { name: string }[] }).button[0].name).toBe("新的菜单");
+  });
+
   it("never sends a row twice with three dispatchers running at once", async () => {
     const fans = Array.from({ length: 15 }, (_, i) => `oOutMany${String(i).padStart(3, "0")}`);
     for (const fan of fans) await fanWhoJustWrote(fan);

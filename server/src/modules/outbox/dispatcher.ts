@@ -36,6 +36,8 @@ type Outcome =
  * Sends outbox rows to WeChat. Any number of dispatchers (one per instance) may run at once:
  * rows are claimed with a conditional update, so each row has one sender; a fan's rows go out in
  * order because a row is only eligible when no earlier row of that fan is still pending or sending.
+ * Menu publishes are one lane for the whole account the same way: the last one published is the one
+ * WeChat keeps, even when an earlier publish needed retries.
  */
 export class OutboxDispatcher {
   readonly instanceId = `dispatcher-${randomUUID().slice(0, 8)}`;
@@ -137,6 +139,9 @@ export class OutboxDispatcher {
         WHERE o.status = 'pending' AND o.next_attempt_at <= ?
           AND NOT EXISTS (SELECT 1 FROM outbox_message p
                            WHERE p.fan_openid = o.fan_openid AND p.status IN ('pending', 'sending') AND p.id < o.id)
+          AND NOT (o.kind IN ('menu_create', 'menu_delete')
+                   AND EXISTS (SELECT 1 FROM outbox_message m
+                                WHERE m.kind IN ('menu_create', 'menu_delete') AND m.status IN ('pending', 'sending') AND m.id < o.id))
         ORDER BY o.id LIMIT ${Number(this.o.batchSize)}`,
       [sqlDate(this.dataSource, now)],
     );
