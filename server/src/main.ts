@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { ConfigError, loadConfig } from "./config";
-import { startServer } from "./server";
 
 /** `npm start`: read .env (if any) and the environment, validate, run until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -15,6 +14,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // The server's module graph loads only once the configuration is known good: a wrong variable is
+  // reported at once, not after every capability module has been read.
+  const { startServer } = await import("./server");
   const server = await startServer(config);
   const base = config.publicUrl;
   server.logger.info(
