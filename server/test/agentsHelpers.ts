@@ -1,20 +1,36 @@
 import { io as connect, type Socket } from "socket.io-client";
 import { newId } from "../src/infra/ids";
-import { Agent, DEFAULT_AGENT_SETTINGS, type AgentRole } from "../src/modules/agents/agent.entity";
+import { Agent, DEFAULT_AGENT_SETTINGS, type AgentRole, type AgentSettings, type AgentStatus } from "../src/modules/agents/agent.entity";
 import { hashPassword } from "../src/modules/agents/passwords";
 import { SESSION_COOKIE } from "../src/modules/agents/sessions";
 import type { RunningServer } from "../src/server";
+import type { ApiResponse } from "./support/api";
 import { TEST_APPID, TEST_TOKEN } from "./support/testServer";
 import { deliver, eventXml, type CallbackResponse } from "./support/wechatFan";
 
 /** Builders and clients for the agents, login, realtime and internal-chat integration tests. */
 
+// One HTTP client, one poller and one reply reader for every test (test/support); re-exported so a test keeps one import line.
+export { api, type ApiResponse } from "./support/api";
+export { eventually } from "./support/eventually";
+export { replyText } from "./support/wechatFan";
+
 let jobCounter = 0;
 
-/** An agent row, written directly (the admin API has its own tests). */
+/** An agent row, written directly (the admin API has its own tests); offline unless `status` says otherwise. */
 export async function makeAgent(
   server: RunningServer,
-  init: { role?: AgentRole; name?: string; jobNumber?: string; openid?: string | null; password?: string; groupId?: string | null; capacity?: number } = {},
+  init: {
+    role?: AgentRole;
+    name?: string;
+    jobNumber?: string;
+    openid?: string | null;
+    password?: string;
+    groupId?: string | null;
+    capacity?: number;
+    status?: AgentStatus;
+    settings?: Partial<AgentSettings>;
+  } = {},
 ): Promise<Agent> {
   const now = new Date();
   jobCounter++;
@@ -27,9 +43,9 @@ export async function makeAgent(
     capacity: init.capacity ?? 5,
     wechatOpenid: init.openid ?? null,
     passwordHash: init.password ? await hashPassword(init.password) : null,
-    status: "offline",
-    statusChangedAt: null,
-    settings: { ...DEFAULT_AGENT_SETTINGS },
+    status: init.status ?? "offline",
+    statusChangedAt: init.status ? now : null,
+    settings: { ...DEFAULT_AGENT_SETTINGS, ...init.settings },
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
@@ -41,31 +57,6 @@ export async function makeAgent(
 /** A session cookie for the agent, as a browser would send it. */
 export async function cookieFor(server: RunningServer, agent: Pick<Agent, "id">): Promise<string> {
   return `${SESSION_COOKIE}=${await server.context.sessions.create(agent.id)}`;
-}
-
-export interface ApiResponse<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-/** One console API call; JSON in and out. */
-export async function api<T = any>(
-  server: RunningServer,
-  method: string,
-  path: string,
-  options: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { accept: "application/json", ...options.headers };
-  if (options.cookie) headers.cookie = options.cookie;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(options.body);
-  }
-  const response = await fetch(`${server.url}${path}`, { method, headers, body });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
 
 /** The session cookie a response set, as the next request would send it. */
@@ -137,19 +128,4 @@ export function scan(server: RunningServer, openid: string, scene: string, optio
     ? eventXml({ from: openid, event: "subscribe", eventKey: `qrscene_${scene}`, createTime: scanSecond, extra: "<Ticket><![CDATA[t]]></Ticket>" })
     : eventXml({ from: openid, event: "SCAN", eventKey: scene, createTime: scanSecond, extra: "<Ticket><![CDATA[t]]></Ticket>" });
   return deliver({ url: server.url, token: TEST_TOKEN, appId: TEST_APPID }, xml);
-}
-
-/** The text of a passive reply, or undefined when the callback was answered `success`. */
-export function replyText(response: CallbackResponse): string | undefined {
-  return /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(response.replyXml ?? "")?.[1];
-}
-
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

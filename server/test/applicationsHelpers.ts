@@ -1,5 +1,5 @@
 import type { RunningServer } from "../src/server";
-import { api } from "./conversationsHelpers";
+import { api } from "./support/api";
 import { minutePassed, smsCodeFor } from "./waterHelpers";
 
 /** Builders for the applications and complaints tests: fan uploads, fresh SMS codes, a valid application. */

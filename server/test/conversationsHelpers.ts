@@ -1,17 +1,22 @@
 import { ManualClock } from "../src/infra/clock";
-import { newId } from "../src/infra/ids";
-import { Agent, DEFAULT_AGENT_SETTINGS, type AgentRole, type AgentSettings, type AgentStatus } from "../src/modules/agents/agent.entity";
-import { SESSION_COOKIE } from "../src/modules/agents/sessions";
+import type { Agent, AgentRole, AgentSettings, AgentStatus } from "../src/modules/agents/agent.entity";
 import { CONVERSATIONS_SERVICE, type ConversationsService } from "../src/modules/conversations/conversationsModule";
 import { Fan } from "../src/modules/fans/fan.entity";
 import type { RealtimeEvent, RealtimePublisher } from "../src/realtime/publisher";
 import { startFakeWechat } from "../src/sandbox/fakeWechat";
 import type { RunningServer } from "../src/server";
+import { cookieFor, makeAgent as insertAgent } from "./agentsHelpers";
+import { eventually } from "./support/eventually";
 import { createTestDatabase, REDIS_TEST_URL, testKeyPrefix, type TestDatabase } from "./support/mariadb";
 import { startTestServer, TEST_APPID, TEST_SECRET, TEST_TOKEN } from "./support/testServer";
 import { deliver, nextMsgId, textXml, type CallbackResponse } from "./support/wechatFan";
 
 /** Builders and clients for the conversation integration tests (MariaDB + Redis + the fake WeChat). */
+
+// One HTTP client, one poller and one reply reader for every test (test/support); re-exported so a test keeps one import line.
+export { api, type ApiResponse } from "./support/api";
+export { eventually } from "./support/eventually";
+export { replyText } from "./support/wechatFan";
 
 export type FakeWechat = Awaited<ReturnType<typeof startFakeWechat>>;
 
@@ -82,62 +87,13 @@ export function conversations(server: RunningServer): ConversationsService {
   return server.context.services.get(CONVERSATIONS_SERVICE) as ConversationsService;
 }
 
-let jobCounter = 0;
-
+/** An agent ready to take conversations (online unless `status` says otherwise), with a session cookie. */
 export async function makeAgent(
   server: RunningServer,
   init: { role?: AgentRole; name?: string; status?: AgentStatus; capacity?: number; groupId?: string | null; settings?: Partial<AgentSettings> } = {},
 ): Promise<Agent & { cookie: string }> {
-  const now = new Date();
-  jobCounter++;
-  const agent = server.dataSource.getRepository(Agent).create({
-    id: newId(),
-    name: init.name ?? `客服${jobCounter}`,
-    jobNumber: `C${process.pid % 1000}${String(jobCounter).padStart(4, "0")}`,
-    role: init.role ?? "agent",
-    groupId: init.groupId ?? null,
-    capacity: init.capacity ?? 5,
-    wechatOpenid: null,
-    passwordHash: null,
-    status: init.status ?? "online",
-    statusChangedAt: now,
-    settings: { ...DEFAULT_AGENT_SETTINGS, ...init.settings },
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-  });
-  await server.dataSource.getRepository(Agent).insert(agent);
-  return Object.assign(agent, { cookie: `${SESSION_COOKIE}=${await server.context.sessions.create(agent.id)}` });
-}
-
-export interface ApiResponse<T = any> {
-  status: number;
-  body: T;
-}
-
-export async function api<T = any>(server: RunningServer, method: string, path: string, options: { cookie?: string; body?: unknown } = {}): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (options.cookie) headers.cookie = options.cookie;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(options.body);
-  }
-  const response = await fetch(`${server.url}${path}`, { method, headers, body, redirect: "manual" });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // HTML pages stay text
-  }
-  return { status: response.status, body: parsed as T };
-}
-
-/** The Content of a passive text reply, or null when the callback answered `success`. */
-export function replyText(response: CallbackResponse): string | null {
-  const match = response.replyXml ? /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(response.replyXml) : null;
-  return match ? match[1] : null;
+  const agent = await insertAgent(server, { ...init, status: init.status ?? "online" });
+  return Object.assign(agent, { cookie: await cookieFor(server, agent) });
 }
 
 /** A fan known to the fake WeChat as a follower (so customer-service messages reach them). */
@@ -178,17 +134,6 @@ export const messageXml = {
 /** Moves the fan's interaction times (the 48-hour window) as if their last message was `at`. */
 export async function fanLastWroteAt(server: RunningServer, openid: string, at: Date): Promise<void> {
   await server.dataSource.getRepository(Fan).update({ openid }, { lastMessageAt: at, lastInteractionAt: at, lastEventAt: null });
-}
-
-/** Polls until `check` returns a value (not undefined/false), or fails after the timeout. */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Texts the account sent the fan through the fake WeChat, in order. */

@@ -86,7 +86,7 @@ describe("payments: admin list, refunds and reconciliation (MariaDB + Redis)", (
     expect((await api(server(), "POST", `${path}/refunds`, { cookie: admin.cookie, body: { amountFen: order.amountFen - 999, reason: "超额" } })).status).toBe(400);
 
     // The fake settles refunds after a second and sends REFUND.SUCCESS to /pay/refund-notify.
-    await eventually(async () => (await api(server(), "GET", path, { cookie: admin.cookie })).body.refunds[0]?.accountSettled === true, 10_000);
+    await eventually(async () => (await api(server(), "GET", path, { cookie: admin.cookie })).body.refunds[0]?.accountSettled === true, "the refund settled on the account", 10_000);
     const afterPartial = await api(server(), "GET", path, { cookie: admin.cookie });
     expect(afterPartial.body.order.refundedFen).toBe(1000);
     expect(afterPartial.body.refunds[0]).toMatchObject({ status: "success", accountSettled: true });
@@ -97,8 +97,8 @@ describe("payments: admin list, refunds and reconciliation (MariaDB + Redis)", (
 
     const rest = await api(server(), "POST", `${path}/refunds`, { cookie: admin.cookie, body: { amountFen: order.amountFen - 1000, reason: "用户申请退款" } });
     expect(rest.status).toBe(201);
-    await eventually(async () => (await api(server(), "GET", path, { cookie: admin.cookie })).body.order.refundedFen === order.amountFen, 10_000);
-    await eventually(async () => (await api(server(), "GET", path, { cookie: admin.cookie })).body.refunds.every((r: { accountSettled: boolean }) => r.accountSettled), 10_000);
+    await eventually(async () => (await api(server(), "GET", path, { cookie: admin.cookie })).body.order.refundedFen === order.amountFen, "the order fully refunded", 10_000);
+    await eventually(async () => (await api(server(), "GET", path, { cookie: admin.cookie })).body.refunds.every((r: { accountSettled: boolean }) => r.accountSettled), "every refund settled on the account", 10_000);
     // Everything the payment settled is open again; the account is where it was before paying.
     expect(await water(server()).gateway.balance(chen.customerNumber)).toBe(balanceBefore);
     const settled = (await rows(server(), "SELECT settled_months FROM pay_order WHERE id = ?", [order.id]))[0].settled_months;
@@ -135,7 +135,7 @@ describe("payments: admin list, refunds and reconciliation (MariaDB + Redis)", (
     h.clock.advance(61_000);
     const report = await payments(server()).jobs.sweepOnce();
     expect(report.refundsResent).toBe(1);
-    await eventually(async () => (await rows(server(), "SELECT status, debited_at FROM pay_refund WHERE id = ?", [requested.body.refund.id]))[0].debited_at !== null, 10_000);
+    await eventually(async () => (await rows(server(), "SELECT status, debited_at FROM pay_refund WHERE id = ?", [requested.body.refund.id]))[0].debited_at !== null, "the refund debited", 10_000);
 
     const today = chinaDate(h.clock.now());
     const daily = await api(server(), "GET", `/api/console/payments/daily?from=${today}&to=${today}`, { cookie: supervisor.cookie });

@@ -96,7 +96,7 @@ describe("payments: lost notifications, expiry, top-ups and fees (MariaDB + Redi
     expect(attention.body.orders.map((o: { id: string }) => o.id)).toContain(created.body.order.id);
     const refund = await api(server(), "POST", `/api/console/payments/orders/${created.body.order.id}/refunds`, { cookie: admin.cookie, body: { amountFen: 3000, reason: "订单关闭后支付，原路退回" } });
     expect(refund.status).toBe(201);
-    await eventually(async () => (await rows(server(), "SELECT debited_at FROM pay_refund WHERE id = ?", [refund.body.refund.id]))[0].debited_at !== null, 10_000);
+    await eventually(async () => (await rows(server(), "SELECT debited_at FROM pay_refund WHERE id = ?", [refund.body.refund.id]))[0].debited_at !== null, "the refund debited", 10_000);
     expect(await orderRow(created.body.order.id)).toMatchObject({ refunded_fen: 3000, credited_at: null });
     expect(await water(server()).gateway.balance(zhao.customerNumber)).toBe(balanceBefore);
   });

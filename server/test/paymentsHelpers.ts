@@ -3,7 +3,7 @@ import { PAYMENTS_SERVICE, type PaymentsService } from "../src/modules/payments/
 import type { FakeWechatPayState } from "../src/sandbox/fakeWechatPayState";
 import type { RunningServer } from "../src/server";
 import { encryptAes256Gcm } from "../src/wechat/pay/payCrypto";
-import { api, type ApiResponse } from "./conversationsHelpers";
+import { api, type ApiResponse } from "./support/api";
 import { bindDemo, newPhone, verifiedFan } from "./waterHelpers";
 
 /** Payments test helpers: the sandbox's fake WeChat Pay in-process, fans with a bound demo account. */

@@ -3,7 +3,7 @@ import { ManualClock } from "../src/infra/clock";
 import { createLogger } from "../src/infra/logger";
 import { WATER_SERVICE, type WaterService } from "../src/modules/water/waterModule";
 import { startServer, type RunningServer } from "../src/server";
-import { api, type ApiResponse } from "./conversationsHelpers";
+import { api, type ApiResponse } from "./support/api";
 import { createTestDatabase, REDIS_TEST_URL, testKeyPrefix, type TestDatabase } from "./support/mariadb";
 import { deliver, nextMsgId, textXml, type CallbackResponse } from "./support/wechatFan";
 

@@ -1,14 +1,12 @@
 import { createHash } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import Koa from "koa";
 import Router from "@koa/router";
 import type { RouterContext } from "@koa/router";
 import getRawBody from "raw-body";
 import { validateMenu } from "./fakeWechatMenu";
 import { FAKE_ERRMSG, FakeWechatState } from "./fakeWechatState";
 import type { FakeWechatOptions } from "./fakeWechatState";
+import { startLocalServer } from "./localServer";
 
 export { FakeWechatState } from "./fakeWechatState";
 export type { FakeFan, FakeFault, FakeMedia, FakeQrCode, FakeSentMessage, FakeWechatOptions } from "./fakeWechatState";
@@ -233,23 +231,10 @@ export function createFakeWechat(options: FakeWechatOptions): FakeWechat {
 export async function startFakeWechat(
   options: FakeWechatOptions,
 ): Promise<{ url: string; state: FakeWechatState; close(): Promise<void> }> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const fake = createFakeWechat({ publicBase: url, ...options });
-  const app = new Koa();
-  app.silent = true;
-  app.use(fake.router.routes()).use(fake.router.allowedMethods());
-  server.on("request", app.callback());
-  return {
-    url,
-    state: fake.state,
-    close: async () => {
-      // fetch keeps connections alive; without this close() would wait for them to idle out.
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
-  };
+  const local = await startLocalServer();
+  const fake = createFakeWechat({ publicBase: local.url, ...options });
+  local.serve(fake.router);
+  return { url: local.url, state: fake.state, close: local.close };
 }
 
 /** Applies the next queued fault for this path; true when the request has been answered by it. */

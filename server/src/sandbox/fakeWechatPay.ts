@@ -1,13 +1,11 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import Router from "@koa/router";
 import type { RouterContext } from "@koa/router";
-import Koa from "koa";
 import getRawBody from "raw-body";
 import { z } from "zod";
 import { normalizeSerial, parseAuthorization, paySignMessage, requestMessage, verifySha256WithRsa } from "../wechat/pay/payCrypto";
 import { FakePayError, FakeWechatPayState, type FakeNotifyOptions, type FakeWechatPayOptions } from "./fakeWechatPayState";
+import { startLocalServer } from "./localServer";
 
 export { FakePayError, FakeWechatPayState } from "./fakeWechatPayState";
 export type { FakeKeyMode, FakeNotifyDelivery, FakeNotifyOptions, FakeOrder, FakePayFault, FakeRefund, FakeWechatPayOptions } from "./fakeWechatPayState";
@@ -220,21 +218,15 @@ function requiredString(value: unknown, name: string): string {
 
 /** Runs the fake on 127.0.0.1 with an ephemeral port. */
 export async function startFakeWechatPay(options: FakeWechatPayOptions): Promise<{ url: string; state: FakeWechatPayState; close(): Promise<void> }> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const local = await startLocalServer();
   const fake = createFakeWechatPay(options);
-  const app = new Koa();
-  app.silent = true;
-  app.use(fake.router.routes()).use(fake.router.allowedMethods());
-  server.on("request", app.callback());
+  local.serve(fake.router);
   return {
-    url,
+    url: local.url,
     state: fake.state,
     close: async () => {
       fake.state.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await local.close();
     },
   };
 }

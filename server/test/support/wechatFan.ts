@@ -66,3 +66,8 @@ export async function deliver(target: CallbackTarget, xml: string, tamper: { sig
   }
   return result;
 }
+
+/** The Content of a passive text reply, or null when the callback answered `success`. */
+export function replyText(response: CallbackResponse): string | null {
+  return /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(response.replyXml ?? "")?.[1] ?? null;
+}

@@ -1,11 +1,9 @@
 import Router from "@koa/router";
-import type { Middleware } from "koa";
 import { z } from "zod";
 import type { PaymentsDeps } from "../../modules/payments/deps";
 import { createOrder, fanPayments, orderStatus, paymentOptions, quoteApplication, quoteBill } from "../../modules/payments/orders";
-import { BillingRejectedError, BillingUnavailableError } from "../../modules/water/billingGateway";
 import { parseBody, parseInput } from "../console/authInput";
-import { HttpError } from "../errors";
+import { billingErrors } from "./billingErrors";
 import { fanOf, requireFan } from "./fanAuth";
 
 /**
@@ -29,17 +27,6 @@ const historyQuery = z.object({
   before: z.string().regex(/^[0-9a-f-]{36}$/, { message: "翻页参数不正确" }).optional(),
   limit: z.coerce.number().int().min(1, { message: "每页条数为 1–50" }).max(50, { message: "每页条数为 1–50" }).default(20),
 });
-
-/** The billing system's outage is a 503 for the fan, never a 500. */
-const billingErrors: Middleware = async (ctx, next) => {
-  try {
-    await next();
-  } catch (error) {
-    if (error instanceof BillingUnavailableError) throw new HttpError(503, "billing_unavailable", "账务系统暂时不可用，请稍后再试");
-    if (error instanceof BillingRejectedError) throw new HttpError(409, "billing_rejected", "账务系统拒绝了该请求");
-    throw error;
-  }
-};
 
 export function createFanPaymentsRouter(deps: PaymentsDeps): Router {
   const router = new Router({ prefix: "/api/fan/payments" });

@@ -1,13 +1,11 @@
 import Router from "@koa/router";
-import type { Middleware } from "koa";
 import { z } from "zod";
 import { accountBill, accountBills, bindAccount, listAccounts, setSubscriptions, unbindAccount } from "../../modules/water/accounts";
-import { BillingRejectedError, BillingUnavailableError } from "../../modules/water/billingGateway";
 import type { WaterDeps } from "../../modules/water/deps";
 import { fanPhoneView, verifyFanPhone } from "../../modules/water/phones";
 import { PHONE_PATTERN } from "../../modules/water/sms";
 import { parseBody, parseInput, words } from "../console/authInput";
-import { HttpError } from "../errors";
+import { billingErrors } from "./billingErrors";
 import { fanOf, requireFan } from "./fanAuth";
 
 /**
@@ -25,17 +23,6 @@ const bindBody = z.object({
 });
 const billsQuery = z.object({ months: z.coerce.number({ error: "月数必须是数字" }).int().min(1, { message: "月数为 1–60" }).max(60, { message: "月数为 1–60" }).default(36) });
 const subscriptionsBody = z.object({ accountIds: z.array(z.string(), { error: "请提供要订阅的户号列表" }).max(50) });
-
-/** The billing system's outage is a 503 for the fan, never a 500. */
-const billingErrors: Middleware = async (ctx, next) => {
-  try {
-    await next();
-  } catch (error) {
-    if (error instanceof BillingUnavailableError) throw new HttpError(503, "billing_unavailable", "账务系统暂时不可用，请稍后再试");
-    if (error instanceof BillingRejectedError) throw new HttpError(409, "billing_rejected", "账务系统拒绝了该请求");
-    throw error;
-  }
-};
 
 export function createFanWaterRouter(deps: WaterDeps): Router {
   const router = new Router({ prefix: "/api/fan" });

@@ -1,5 +1,6 @@
 import { Between, LessThan, LessThanOrEqual, MoreThanOrEqual, type DataSource, type EntityManager, type FindOptionsWhere } from "typeorm";
 import type { Clock } from "../../infra/clock";
+import { keysetPage } from "../../infra/db/keysetPage";
 import { newId } from "../../infra/ids";
 import { agentNames } from "../conversations/views";
 import { AuditLog, type AuditActorType } from "./auditLog.entity";
@@ -95,11 +96,11 @@ export async function searchAudit(dataSource: DataSource, filter: AuditFilter) {
   else if (filter.to) where.at = LessThanOrEqual(filter.to);
   if (filter.before) where.id = LessThan(filter.before);
   const rows = await dataSource.getRepository(AuditLog).find({ where, order: { id: "DESC" }, take: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
+  const { page, nextBefore } = keysetPage(rows, filter.limit);
   // Staff are shown by name (ids alone mean nothing to the admin reading the log); fans by openid.
   const names = await agentNames(dataSource.manager, page.filter((row) => row.actorType === "agent").map((row) => row.actorId));
   return {
     entries: page.map((row) => ({ ...presentAudit(row), actorName: names.get(row.actorId) ?? null })),
-    nextBefore: rows.length > filter.limit ? page[page.length - 1].id : null,
+    nextBefore,
   };
 }

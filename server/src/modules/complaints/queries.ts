@@ -1,5 +1,6 @@
 import { Between, In, IsNull, LessThan, LessThanOrEqual, MoreThanOrEqual, Not, type FindOptionsWhere } from "typeorm";
 import { notFound } from "../../http/errors";
+import { keysetPage } from "../../infra/db/keysetPage";
 import { Agent } from "../agents/agent.entity";
 import { FanUpload } from "../applications/fanUpload.entity";
 import { presentUpload } from "../applications/fanUploads";
@@ -27,6 +28,15 @@ export interface ComplaintFilter {
   overdue?: boolean;
   before?: string;
   limit: number;
+}
+
+/**
+ * Everyone a ticket may be assigned to, and filtered by: all active staff whatever their chat status —
+ * a ticket is back-office work, unlike a conversation transfer, which needs someone online.
+ */
+export async function complaintAssignees(deps: Pick<ComplaintDeps, "dataSource">) {
+  const agents = await deps.dataSource.getRepository(Agent).find({ where: { deletedAt: IsNull() }, order: { name: "ASC" } });
+  return agents.map((agent) => ({ id: agent.id, name: agent.name, jobNumber: agent.jobNumber, role: agent.role }));
 }
 
 /** Hours since filing until the answer (or now), and whether the answer is past the SLA. */
@@ -96,9 +106,9 @@ export async function listComplaints(deps: ComplaintDeps, filter: ComplaintFilte
   }
   if (filter.before) where.id = LessThan(filter.before);
   const rows = await deps.dataSource.getRepository(Complaint).find({ where, order: { id: "DESC" }, take: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
+  const { page, nextBefore } = keysetPage(rows, filter.limit);
   const lookup = await names(deps, page);
-  return { complaints: page.map((row) => presentRow(row, now, slaHours, lookup)), nextBefore: rows.length > filter.limit ? page[page.length - 1].id : null, slaHours };
+  return { complaints: page.map((row) => presentRow(row, now, slaHours, lookup)), nextBefore, slaHours };
 }
 
 /** Counts for the center's header: open, overdue, unassigned. */

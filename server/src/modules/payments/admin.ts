@@ -1,5 +1,6 @@
 import { And, IsNull, LessThan, MoreThanOrEqual, type FindOptionsWhere } from "typeorm";
 import { notFound } from "../../http/errors";
+import { keysetPage } from "../../infra/db/keysetPage";
 import type { PaymentsDeps } from "./deps";
 import { addDays, chinaDate, chinaDayRange } from "./numbers";
 import { PayAnomaly, PayOrder, PayReconciliation, PayRefund, type PayOrderStatus, type PayPurpose } from "./payment.entity";
@@ -72,8 +73,8 @@ export async function searchOrders(deps: PaymentsDeps, filter: OrderFilter) {
       ]
     : [where];
   const rows = await repository.find({ where: wheres, order: { id: "DESC" }, take: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
-  return { orders: page.map(presentAdminOrder), nextBefore: rows.length > filter.limit ? page[page.length - 1].id : null };
+  const { page, nextBefore } = keysetPage(rows, filter.limit);
+  return { orders: page.map(presentAdminOrder), nextBefore };
 }
 
 export async function orderDetail(deps: PaymentsDeps, id: string) {
@@ -131,8 +132,8 @@ export function presentAnomaly(row: PayAnomaly) {
 
 export async function listAnomalies(deps: PaymentsDeps, options: { before?: string; limit: number }) {
   const rows = await deps.dataSource.getRepository(PayAnomaly).find({ where: options.before ? { id: LessThan(options.before) } : {}, order: { id: "DESC" }, take: options.limit + 1 });
-  const page = rows.slice(0, options.limit);
-  return { anomalies: page.map(presentAnomaly), nextBefore: rows.length > options.limit ? page[page.length - 1].id : null };
+  const { page, nextBefore } = keysetPage(rows, options.limit);
+  return { anomalies: page.map(presentAnomaly), nextBefore };
 }
 
 export async function listReconciliations(deps: PaymentsDeps, limit: number) {

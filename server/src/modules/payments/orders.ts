@@ -1,5 +1,6 @@
 import { LessThan } from "typeorm";
 import { conflict, HttpError, notFound } from "../../http/errors";
+import { keysetPage } from "../../infra/db/keysetPage";
 import { newId } from "../../infra/ids";
 import { PayApiError, type JsapiPayParams } from "../../wechat/pay/payGateway";
 import { recordAudit } from "../audit/audit";
@@ -286,8 +287,8 @@ export async function orderStatus(deps: PaymentsDeps, openid: string, id: string
 export async function fanPayments(deps: PaymentsDeps, openid: string, options: { before?: string; limit: number }) {
   const where = { fanOpenid: openid, ...(options.before && ID.test(options.before) ? { id: LessThan(options.before) } : {}) };
   const rows = await deps.dataSource.getRepository(PayOrder).find({ where, order: { id: "DESC" }, take: options.limit + 1 });
-  const page = rows.slice(0, options.limit);
-  return { orders: page.map(presentFanOrder), nextBefore: rows.length > options.limit ? page[page.length - 1].id : null };
+  const { page, nextBefore } = keysetPage(rows, options.limit);
+  return { orders: page.map(presentFanOrder), nextBefore };
 }
 
 /** What the pay pages need to know up front. */

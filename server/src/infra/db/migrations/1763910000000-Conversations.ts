@@ -1,24 +1,12 @@
-import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
+import { Table, TableColumn, type MigrationInterface, type QueryRunner } from "typeorm";
+import { columnBuilders } from "./columns";
 
 /** Agents, conversations and their messages/events, leave-messages, keywords, quick replies, internal chat, fan profile. */
 export class Conversations1763910000000 implements MigrationInterface {
   name = "Conversations1763910000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const mysql = queryRunner.connection.options.type === "mysql";
-    const id = (name = "id", nullable = false): TableColumnOptions => ({ name, type: "varchar", length: "36", isPrimary: name === "id", isNullable: nullable });
-    const str = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: "varchar", length: String(length), isNullable: nullable });
-    const at = (name: string, nullable = false): TableColumnOptions => ({ name, type: "datetime", precision: 3, isNullable: nullable });
-    const text = (name: string, nullable = false): TableColumnOptions => ({ name, type: mysql ? "mediumtext" : "text", isNullable: nullable });
-    const int = (name: string, options: { nullable?: boolean; default?: number } = {}): TableColumnOptions => ({
-      name,
-      type: "int",
-      isNullable: options.nullable ?? false,
-      ...(options.default !== undefined ? { default: options.default } : {}),
-    });
-    const bool = (name: string, value: boolean): TableColumnOptions => ({ name, type: "boolean", default: mysql ? (value ? 1 : 0) : value ? "1" : "0" });
-    const engine = mysql ? { engine: "InnoDB" } : {};
-    const index = (name: string, columnNames: string[], isUnique = false) => new TableIndex({ name, columnNames, isUnique });
+    const { engine, id, str, at, text, int, bool, index } = columnBuilders(queryRunner);
 
     await queryRunner.createTable(
       new Table({ name: "agent_group", ...engine, columns: [id(), str("name", 50), at("created_at")], indices: [index("ux_agent_group_name", ["name"], true)] }),

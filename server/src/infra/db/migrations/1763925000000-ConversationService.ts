@@ -1,4 +1,5 @@
-import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
+import { Table, TableColumn, type MigrationInterface, type QueryRunner } from "typeorm";
+import { columnBuilders } from "./columns";
 
 /**
  * The conversation service's additions: complaint tickets (minimal; the water-services issue extends them),
@@ -8,17 +9,12 @@ export class ConversationService1763925000000 implements MigrationInterface {
   name = "ConversationService1763925000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const mysql = queryRunner.connection.options.type === "mysql";
-    const id = (name = "id", nullable = false): TableColumnOptions => ({ name, type: "varchar", length: "36", isPrimary: name === "id", isNullable: nullable });
-    const str = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: "varchar", length: String(length), isNullable: nullable });
-    const at = (name: string, nullable = false): TableColumnOptions => ({ name, type: "datetime", precision: 3, isNullable: nullable });
-    const text = (name: string, nullable = false): TableColumnOptions => ({ name, type: mysql ? "mediumtext" : "text", isNullable: nullable });
-    const index = (name: string, columnNames: string[], isUnique = false) => new TableIndex({ name, columnNames, isUnique });
+    const { engine, id, str, at, text, index } = columnBuilders(queryRunner);
 
     await queryRunner.createTable(
       new Table({
         name: "complaint",
-        ...(mysql ? { engine: "InnoDB" } : {}),
+        ...engine,
         columns: [
           id(),
           str("fan_openid", 64),

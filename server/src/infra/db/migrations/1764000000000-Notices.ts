@@ -1,4 +1,5 @@
-import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
+import { Table, type MigrationInterface, type QueryRunner } from "typeorm";
+import { columnBuilders } from "./columns";
 
 /**
  * Notices: outages (planned / emergency) with their affected areas, quality and pressure bulletins, repair
@@ -9,13 +10,7 @@ export class Notices1764000000000 implements MigrationInterface {
   name = "Notices1764000000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const mysql = queryRunner.connection.options.type === "mysql";
-    const id = (name = "id"): TableColumnOptions => ({ name, type: "varchar", length: "36", isPrimary: name === "id" });
-    const str = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: "varchar", length: String(length), isNullable: nullable });
-    const at = (name: string, nullable = false): TableColumnOptions => ({ name, type: "datetime", precision: 3, isNullable: nullable });
-    const text = (name: string, nullable = false): TableColumnOptions => ({ name, type: mysql ? "mediumtext" : "text", isNullable: nullable });
-    const engine = mysql ? { engine: "InnoDB" } : {};
-    const index = (name: string, columnNames: string[], isUnique = false) => new TableIndex({ name, columnNames, isUnique });
+    const { engine, id, str, at, text, blob, int, index } = columnBuilders(queryRunner);
 
     await queryRunner.createTable(
       new Table({
@@ -71,7 +66,7 @@ export class Notices1764000000000 implements MigrationInterface {
         name: "notice_media",
         ...engine,
         // mediumblob: MySQL's blob stops at 64 KB; photos are up to 2 MB.
-        columns: [id(), str("content_type", 40), { name: "size_bytes", type: "int" }, { name: "data", type: mysql ? "mediumblob" : "blob" }, id("created_by"), at("created_at")],
+        columns: [id(), str("content_type", 40), int("size_bytes"), blob("data"), id("created_by"), at("created_at")],
       }),
     );
   }

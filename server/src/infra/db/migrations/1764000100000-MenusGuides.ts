@@ -1,4 +1,5 @@
-import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
+import { Table, type MigrationInterface, type QueryRunner } from "typeorm";
+import { columnBuilders } from "./columns";
 
 /**
  * Custom menus (the editor's draft and each publish) and the guides capability: business process guides,
@@ -8,16 +9,7 @@ export class MenusGuides1764000100000 implements MigrationInterface {
   name = "MenusGuides1764000100000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const mysql = queryRunner.connection.options.type === "mysql";
-    const id = (name = "id", nullable = false): TableColumnOptions => ({ name, type: "varchar", length: "36", isPrimary: name === "id", isNullable: nullable });
-    const str = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: "varchar", length: String(length), isNullable: nullable });
-    const at = (name: string, nullable = false): TableColumnOptions => ({ name, type: "datetime", precision: 3, isNullable: nullable });
-    const text = (name: string, nullable = false): TableColumnOptions => ({ name, type: mysql ? "mediumtext" : "text", isNullable: nullable });
-    const int = (name: string): TableColumnOptions => ({ name, type: "int" });
-    const double = (name: string): TableColumnOptions => ({ name, type: "double" });
-    const bool = (name: string): TableColumnOptions => ({ name, type: "boolean" });
-    const engine = mysql ? { engine: "InnoDB" } : {};
-    const index = (name: string, columnNames: string[], isUnique = false) => new TableIndex({ name, columnNames, isUnique });
+    const { engine, id, str, at, text, int, double, bool, index } = columnBuilders(queryRunner);
 
     await queryRunner.createTable(
       new Table({ name: "menu_draft", ...engine, columns: [id(), text("menu"), id("updated_by", true), at("updated_at")] }),

@@ -1,4 +1,5 @@
-import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from "typeorm";
+import { Table, TableColumn, type MigrationInterface, type QueryRunner } from "typeorm";
+import { columnBuilders } from "./columns";
 
 /**
  * Applications (业务申请) with their timeline, the complaint workflow (category, assignee, attachments,
@@ -9,20 +10,7 @@ export class ApplicationsComplaints1764000200000 implements MigrationInterface {
   name = "ApplicationsComplaints1764000200000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const mysql = queryRunner.connection.options.type === "mysql";
-    const id = (name = "id", nullable = false): TableColumnOptions => ({ name, type: "varchar", length: "36", isPrimary: name === "id", isNullable: nullable });
-    const str = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: "varchar", length: String(length), isNullable: nullable });
-    const at = (name: string, nullable = false): TableColumnOptions => ({ name, type: "datetime", precision: 3, isNullable: nullable });
-    const text = (name: string, nullable = false): TableColumnOptions => ({ name, type: mysql ? "mediumtext" : "text", isNullable: nullable });
-    const int = (name: string, options: { nullable?: boolean; default?: number } = {}): TableColumnOptions => ({
-      name,
-      type: "int",
-      isNullable: options.nullable ?? false,
-      ...(options.default !== undefined ? { default: options.default } : {}),
-    });
-    const bool = (name: string, value: boolean): TableColumnOptions => ({ name, type: "boolean", default: mysql ? (value ? 1 : 0) : value ? "1" : "0" });
-    const engine = mysql ? { engine: "InnoDB" } : {};
-    const index = (name: string, columnNames: string[], isUnique = false) => new TableIndex({ name, columnNames, isUnique });
+    const { engine, id, str, at, text, blob, int, bool, index } = columnBuilders(queryRunner);
 
     await queryRunner.createTable(
       new Table({
@@ -34,7 +22,7 @@ export class ApplicationsComplaints1764000200000 implements MigrationInterface {
           str("kind", 8),
           str("content_type", 40),
           int("size_bytes"),
-          { name: "data", type: mysql ? "mediumblob" : "blob" },
+          blob("data"),
           str("attached_to", 60, true),
           at("created_at"),
         ],
