@@ -78,6 +78,14 @@ export interface ComplaintFilter {
   limit?: number;
 }
 
+/** A staff member a ticket may be assigned to (any chat status). */
+export interface ComplaintAssignee {
+  id: string;
+  name: string;
+  jobNumber: string;
+  role: "agent" | "supervisor" | "admin";
+}
+
 export interface ComplaintPage {
   complaints: ComplaintRow[];
   nextBefore: string | null;
@@ -94,6 +102,11 @@ export class ComplaintsApi extends ApiClient {
 
   list(filter: ComplaintFilter): Promise<ComplaintPage> {
     return this.get("/complaints", { ...filter, overdue: filter.overdue ? 1 : undefined });
+  }
+
+  /** Everyone a ticket may be assigned to, online or not. */
+  async assignees(): Promise<ComplaintAssignee[]> {
+    return (await this.get<{ agents: ComplaintAssignee[] }>("/complaints/assignees")).agents;
   }
 
   private async command(id: string, action: string, body: unknown): Promise<ComplaintDetail> {

@@ -2,7 +2,7 @@ import Router from "@koa/router";
 import { z } from "zod";
 import type { ComplaintDeps } from "../../modules/complaints/deps";
 import { complaintFromConversation } from "../../modules/complaints/fromConversation";
-import { complaintCounts, complaintForStaff, listComplaints } from "../../modules/complaints/queries";
+import { complaintAssignees, complaintCounts, complaintForStaff, listComplaints } from "../../modules/complaints/queries";
 import { acceptComplaint, addComplaintNote, assignComplaint, closeComplaint, replyComplaint, revisitComplaint } from "../../modules/complaints/workflow";
 import { requireAgent, type ConsoleState } from "./auth";
 import { idParam, paragraph, parseBody, parseInput } from "./authInput";
@@ -57,6 +57,12 @@ export function createConsoleComplaintsRouter(deps: ComplaintDeps): Router<Conso
     const filter = parseInput(listQuery, queryOf(ctx.query));
     const assignee = filter.assignee === "me" ? ctx.state.actor.id : filter.assignee;
     ctx.body = { ...(await listComplaints(deps, { ...filter, assignee })), counts: await complaintCounts(deps), serverTime: deps.clock.now().toISOString() };
+  });
+
+  // Before /complaints/:id. Every staff member: the 处理人 filter needs the names too.
+  router.get("/complaints/assignees", asAgent, async (ctx) => {
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = { agents: await complaintAssignees(deps) };
   });
 
   router.get("/complaints/:id", asAgent, async (ctx) => {
