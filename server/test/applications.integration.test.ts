@@ -213,15 +213,17 @@ describe("applications (MariaDB + Redis)", () => {
       expect((await api(h.server, "GET", "/api/fan/applications", { cookie: owner.cookie })).body.applications.map((a: any) => a.id)).toEqual([id]);
     });
 
-    it("shows agents a read-only view with the ID masked and no photos; supervisors the full record, audited", async () => {
+    it("shows agents a read-only view with the ID and phone masked and no photos; supervisors the full record, audited", async () => {
       const fan = await newFan();
       const id = (await submit(fan)).body.application.id;
       const agent = await makeAgent(h.server, { role: "agent" });
       const supervisor = await makeAgent(h.server, { role: "supervisor" });
       const agentView = (await api(h.server, "GET", `/api/console/applications/${id}`, { cookie: agent.cookie })).body.application;
       expect(agentView).toMatchObject({ idNumber: "1101**********002X", idFront: null, idBack: null, canHandle: false, nextStatuses: [] });
+      expect(agentView.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
       const full = (await api(h.server, "GET", `/api/console/applications/${id}`, { cookie: supervisor.cookie })).body.application;
       expect(full).toMatchObject({ idNumber: VALID_ID, canHandle: true, fanOpenid: fan.openid });
+      expect(full.phone).toMatch(/^1\d{10}$/);
       expect(full.idFront.url).toBe(`/api/console/uploads/${full.idFront.id}`);
       const audit = await h.server.dataSource.query("SELECT actor_id FROM audit_log WHERE action = 'application.view' AND actor_id = ?", [supervisor.id]);
       expect(audit).toHaveLength(1);

@@ -12,6 +12,8 @@ import type { ApplicationDeps } from "./deps";
 import { attachUploads, checkUploads, presentUpload } from "./fanUploads";
 import { templateTime } from "../water/templateValues";
 import { notifyFan, phrase, ticketNumber } from "./fanNotice";
+import { maskPhone } from "../water/phones";
+import { keysetPage } from "../../infra/db/keysetPage";
 import { maskIdNumber } from "./idNumber";
 import { FanUpload } from "./fanUpload.entity";
 
@@ -284,8 +286,8 @@ export async function listApplications(deps: ApplicationDeps, filter: Applicatio
   else if (filter.to) where.createdAt = LessThanOrEqual(filter.to);
   if (filter.before) where.id = LessThan(filter.before);
   const rows = await deps.dataSource.getRepository(Application).find({ where, order: { id: "DESC" }, take: filter.limit + 1 });
-  const page = rows.slice(0, filter.limit);
-  return { applications: page.map(presentSummary), nextBefore: rows.length > filter.limit ? page[page.length - 1].id : null };
+  const { page, nextBefore } = keysetPage(rows, filter.limit);
+  return { applications: page.map(presentSummary), nextBefore };
 }
 
 /**
@@ -314,7 +316,7 @@ export async function applicationForStaff(deps: ApplicationDeps, actor: ConsoleA
     idBack: handler ? photoOf(application.idBackUploadId) : null,
     address: application.address,
     detailAddress: application.detailAddress,
-    phone: application.phone,
+    phone: handler ? application.phone : maskPhone(application.phone),
     remark: application.remark,
     rejectReason: application.rejectReason,
     paidAt: application.paidAt?.toISOString() ?? null,

@@ -65,13 +65,15 @@ export interface Position {
 
 /**
  * The fan's position, or null when unavailable or refused (the list then sorts by name). Inside WeChat:
- * GCJ-02 from the SDK, the same datum as the outlets. In a browser: the Geolocation API (WGS-84, a few
- * hundred metres off in mainland China: good enough to sort nearby outlets).
+ * GCJ-02 from the SDK, the same datum as the outlets. In a browser, or in WeChat when the SDK cannot be
+ * used (its script blocked, the signature refused): the Geolocation API (WGS-84, a few hundred metres off
+ * in mainland China: good enough to sort nearby outlets).
  */
 export async function currentPosition(timeoutMs = 8000): Promise<Position | null> {
   if (isWeChat()) {
-    try {
-      const wx = await wechatJs();
+    // Without the SDK, WeChat's browser still answers the Geolocation API below.
+    const wx = await wechatJs().catch(() => null);
+    if (wx) {
       return await new Promise<Position | null>((resolve) => {
         const timer = setTimeout(() => resolve(null), timeoutMs);
         wx.getLocation({
@@ -84,8 +86,6 @@ export async function currentPosition(timeoutMs = 8000): Promise<Position | null
           cancel: () => resolve(null),
         });
       });
-    } catch {
-      return null;
     }
   }
   if (!("geolocation" in navigator)) return null;
