@@ -44,6 +44,7 @@ const schema = z.object({
   WECHATPAY_APIV3_KEY: z.string().length(32, { message: "expected the 32-character APIv3 key" }).optional(),
   WECHATPAY_API_BASE: httpUrl.optional(),
   BILLING_API_BASE: httpUrl.optional(),
+  SMS_API_BASE: httpUrl.optional(),
   SANDBOX: flag.optional(),
   SEED_DEMO: flag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -76,6 +77,10 @@ export interface Config {
   };
   billing: {
     /** The external billing system; unset = the built-in billing tables. */
+    apiBase?: string;
+  };
+  sms: {
+    /** The utility's SMS platform; unset = the sandbox's stand-in, or no SMS outside the sandbox. */
     apiBase?: string;
   };
 }
@@ -127,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiBase: e.WECHATPAY_API_BASE ?? (sandbox ? `${selfUrl}/sandbox/wechatpay-api` : OFFICIAL_PAY_API_BASE),
     },
     billing: { apiBase: e.BILLING_API_BASE },
+    sms: { apiBase: e.SMS_API_BASE },
   };
 }
 

@@ -49,6 +49,8 @@ async function startFakeBilling(): Promise<FakeBilling> {
       state.failNext--;
       return send(500, { error: "down" });
     }
+    // The utility's SMS platform (docs/api/sms-gateway.md) is played by the same fake.
+    if (req.method === "POST" && url.pathname === "/sms/messages") return send(202, { accepted: true });
     const match = /^\/api\/v1\/accounts\/([^/]+)(\/.*)?$/.exec(url.pathname);
     if (!match || decodeURIComponent(match[1]) !== ACCOUNT.customerNumber) return send(404, { error: "not found" });
     const rest = match[2] ?? "";
@@ -143,6 +145,51 @@ describe("water: the HTTP billing gateway", () => {
       await db?.drop();
     });
 
+    it("sends verification codes through the utility's SMS platform when SMS_API_BASE is set", async () => {
+      const smsServer = await startServer(
+        loadConfig({
+          PORT: "0",
+          DATABASE_URL: db.url,
+          REDIS_URL: REDIS_TEST_URL,
+          WECHAT_APPID: TEST_APPID,
+          WECHAT_APPSECRET: TEST_SECRET,
+          WECHAT_TOKEN: TEST_TOKEN,
+          WECHAT_API_BASE: fake.url,
+          BILLING_API_BASE: `${billing.url}/api/v1`,
+          SMS_API_BASE: `http://shuiwu:s%40cret@${billing.url.slice("http://".length)}/sms`,
+          SANDBOX: "0",
+          LOG_LEVEL: "silent",
+        }),
+        { logger: createLogger("silent"), kvPrefix: testKeyPrefix("watergwsms"), host: "127.0.0.1", dispatcher: { pollMs: 30 } },
+      );
+      try {
+        const openid = follower(fake, "oFanProdSmsHttp00000000001");
+        const start = new URL((await get(`${smsServer.url}/api/fan/oauth/start`)).headers.get("location")!);
+        const callback = await get(`${smsServer.url}/api/fan/oauth/callback?code=${fake.state.issueOAuthCode(openid)}&state=${start.searchParams.get("state")}`);
+        const cookie = /shuiwu_fan=[^;]+/.exec(callback.headers.get("set-cookie")!)![0];
+
+        // The platform is down: the fan is told, and may ask again at once (the attempt does not count).
+        billing.failNext = 1;
+        const failed = await api(smsServer, "POST", "/api/fan/sms-code", { cookie, body: { phone: "13900000002" } });
+        expect(failed.status).toBe(502);
+        expect(failed.body.error.code).toBe("sms_failed");
+
+        billing.requests.length = 0;
+        expect((await api(smsServer, "POST", "/api/fan/sms-code", { cookie, body: { phone: "13900000002" } })).status).toBe(200);
+        const [sent] = billing.requests.filter((request) => request.path === "/sms/messages");
+        expect(sent).toMatchObject({
+          method: "POST",
+          authorization: `Basic ${Buffer.from("shuiwu:s@cret").toString("base64")}`,
+          body: { phone: "13900000002", template: "verification_code", params: { code: expect.stringMatching(/^\d{6}$/), minutes: "5" } },
+        });
+        const { code } = (sent.body as { params: { code: string } }).params;
+        expect((sent.body as { text: string }).text).toContain(code);
+        expect((await api(smsServer, "POST", "/api/fan/phone", { cookie, body: { phone: "13900000002", code } })).status).toBe(200);
+      } finally {
+        await smsServer.close();
+      }
+    });
+
     it("chooses the HTTP gateway when BILLING_API_BASE is set", () => {
       expect(water(server).gateway.kind).toBe("http");
     });
@@ -189,7 +236,7 @@ describe("water: the HTTP billing gateway", () => {
       expect(refused.status).toBe(503);
       // The failed send does not count: with a provider plugged in the fan may ask again at once.
       const sent: string[] = [];
-      water(server).setSmsProvider({ name: "test", send: async (_phone, text) => void sent.push(text) });
+      water(server).setSmsProvider({ name: "test", send: async ({ text }) => void sent.push(text) });
       expect((await api(server, "POST", "/api/fan/sms-code", { cookie, body: { phone: "13900000001" } })).status).toBe(200);
       expect(sent[0]).toMatch(/验证码是 \d{6}/);
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseServiceUrl } from "../../infra/serviceUrl";
 import {
   BillingRejectedError,
   BillingUnavailableError,
@@ -64,11 +65,7 @@ export class HttpBillingGateway implements BillingGateway {
   private readonly fetchImpl: typeof fetch;
 
   constructor(options: HttpBillingGatewayOptions) {
-    const url = new URL(options.baseUrl);
-    this.authorization = url.username ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}` : null;
-    url.username = "";
-    url.password = "";
-    this.base = url.toString().replace(/\/+$/, "");
+    ({ base: this.base, authorization: this.authorization } = parseServiceUrl(options.baseUrl));
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.fetchImpl = options.fetchImpl ?? fetch;
   }

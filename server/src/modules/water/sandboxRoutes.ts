@@ -12,8 +12,9 @@ import { PHONE_PATTERN, type SandboxSmsProvider } from "./sms";
  *                                                              once with a one-time code the fake issued for the
  *                                                              fan (default: the first demo fan)
  *   GET /sandbox/api/sms?phone=<phone>                        the last SMS the sandbox provider "sent" there
+ *                                                              (404 when SMS_API_BASE sends real ones)
  */
-export function createWaterSandboxRouter(deps: { config: Config; sandbox: Sandbox; sms: SandboxSmsProvider }): Router {
+export function createWaterSandboxRouter(deps: { config: Config; sandbox: Sandbox; sms: SandboxSmsProvider | null }): Router {
   const router = new Router({ prefix: "/sandbox" });
 
   router.get("/oauth", (ctx) => {
@@ -34,6 +35,8 @@ export function createWaterSandboxRouter(deps: { config: Config; sandbox: Sandbo
   router.get("/api/sms", async (ctx) => {
     const phone = typeof ctx.query.phone === "string" ? ctx.query.phone : "";
     if (!PHONE_PATTERN.test(phone)) throw badRequest("phone_invalid", "请提供 11 位手机号");
+    // With SMS_API_BASE set, codes go to real phones even in the sandbox: nothing to show here.
+    if (!deps.sms) throw notFound("已配置真实短信平台（SMS_API_BASE），验证码请查看手机短信");
     const message = await deps.sms.lastMessage(phone);
     if (!message) throw notFound("该手机号还没有收到验证码");
     ctx.body = message;

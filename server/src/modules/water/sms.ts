@@ -16,9 +16,20 @@ import { chinaDay } from "./tariff";
  * A code belongs to the fan who asked for it and the phone it was sent to; it is single-use.
  */
 
+/**
+ * One text message. Mainland SMS platforms only send pre-approved templates, so besides the full text the
+ * message names its template and parameters; a provider sends whichever its platform needs.
+ */
+export interface SmsMessage {
+  phone: string;
+  text: string;
+  template: "verification_code";
+  params: { code: string; minutes: string };
+}
+
 export interface SmsProvider {
   readonly name: string;
-  send(phone: string, text: string): Promise<void>;
+  send(message: SmsMessage): Promise<void>;
 }
 
 /** The sandbox's provider: nothing leaves the machine; the last code per phone is readable at GET /sandbox/api/sms. */
@@ -26,8 +37,8 @@ export class SandboxSmsProvider implements SmsProvider {
   readonly name = "sandbox";
   constructor(private readonly kv: KeyValueStore) {}
 
-  async send(phone: string, text: string): Promise<void> {
-    const record = { phone, text, code: /\d{6}/.exec(text)?.[0] ?? null, sentAt: new Date().toISOString() };
+  async send({ phone, text, params }: SmsMessage): Promise<void> {
+    const record = { phone, text, code: params.code, sentAt: new Date().toISOString() };
     await this.kv.set(`sandbox:sms:${phone}`, JSON.stringify(record), 30 * 60_000);
   }
 
@@ -116,7 +127,13 @@ export class SmsVerification {
     // The store keeps it a little longer than its life; the expiry itself is judged on the clock.
     await this.kv.set(smsKeys.code(openid, phone), JSON.stringify(stored), SMS_CODE_TTL_MS + 60_000);
     try {
-      await this.provider().send(phone, `【水务客服】您的验证码是 ${code}，5 分钟内有效。如非本人操作，请忽略本短信。`);
+      const minutes = String(SMS_CODE_TTL_MS / 60_000);
+      await this.provider().send({
+        phone,
+        text: `【水务客服】您的验证码是 ${code}，${minutes} 分钟内有效。如非本人操作，请忽略本短信。`,
+        template: "verification_code",
+        params: { code, minutes },
+      });
     } catch (error) {
       // Not sent: the fan may ask again at once, and the attempt does not count against the day.
       await this.kv.delete(smsKeys.code(openid, phone));

@@ -13,6 +13,7 @@ import { BuiltinBillingGateway } from "./builtinBillingGateway";
 import type { WaterDeps } from "./deps";
 import { createFanSessions } from "./fanSessions";
 import { HttpBillingGateway } from "./httpBillingGateway";
+import { HttpSmsProvider } from "./httpSmsProvider";
 import { createWaterSandboxRouter } from "./sandboxRoutes";
 import { SandboxSmsProvider, SmsVerification, UnconfiguredSmsProvider, type SmsProvider } from "./sms";
 
@@ -39,9 +40,10 @@ export const installWater: ModuleInstaller = (context) => {
   const { config, dataSource, clock, kv } = context;
   const logger = context.logger.child({ component: "water" });
   const gateway: BillingGateway = config.billing.apiBase ? new HttpBillingGateway({ baseUrl: config.billing.apiBase }) : new BuiltinBillingGateway(dataSource, clock);
-  const sandboxSms = context.sandbox ? new SandboxSmsProvider(kv) : null;
-  let smsProvider: SmsProvider = sandboxSms ?? new UnconfiguredSmsProvider();
-  if (!sandboxSms) logger.warn("no SMS gateway configured: fans cannot verify phones until one is plugged in");
+  // The utility's SMS platform when configured; else the sandbox's stand-in (codes shown on the page).
+  const sandboxSms = context.sandbox && !config.sms.apiBase ? new SandboxSmsProvider(kv) : null;
+  let smsProvider: SmsProvider = config.sms.apiBase ? new HttpSmsProvider(config.sms.apiBase) : (sandboxSms ?? new UnconfiguredSmsProvider());
+  if (smsProvider instanceof UnconfiguredSmsProvider) logger.warn("no SMS platform configured (SMS_API_BASE): fans cannot verify phones");
 
   const deps: WaterDeps = {
     dataSource,
@@ -92,7 +94,7 @@ export const installWater: ModuleInstaller = (context) => {
       createFanOAuthRouter({ config, kv, wechat: context.wechat, fanSessions: deps.fanSessions, logger }),
       createFanWaterRouter(deps),
       createAuditRouter({ dataSource, sessions: context.sessions }),
-      ...(context.sandbox && sandboxSms ? [createWaterSandboxRouter({ config, sandbox: context.sandbox, sms: sandboxSms })] : []),
+      ...(context.sandbox ? [createWaterSandboxRouter({ config, sandbox: context.sandbox, sms: sandboxSms })] : []),
     ],
     start: () => billPush.start(),
     stop: () => billPush.stop(),
