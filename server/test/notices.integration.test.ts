@@ -1,3 +1,5 @@
+import { newId } from "../src/infra/ids";
+import { WaterBinding } from "../src/modules/water/binding.entity";
 import { DEMO_WATER_ACCOUNTS } from "../src/modules/water/demoWater";
 import { SANDBOX_OUTAGE_TEMPLATE_ID } from "../src/modules/notices/outageNotification";
 import { api, eventually, makeAgent } from "./conversationsHelpers";
@@ -272,6 +274,21 @@ describe("notices (MariaDB + Redis, two instances)", () => {
     const refused = await publish(scheduled);
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe("emergency_must_start_now");
+  });
+
+  it("notifies a whole district at once: 1,200 subscribed fans, one message each", async () => {
+    const area = "测试大片区";
+    const now = h.clock.now();
+    const fans = Array.from({ length: 1200 }, (_, i) => `oFanDistrict${String(i).padStart(15, "0")}`);
+    await h.server.dataSource.getRepository(WaterBinding).insert(
+      fans.map((openid, i) => ({ id: newId(), fanOpenid: openid, customerNumber: `9${String(i).padStart(8, "0")}`, ownerNameMasked: "王*", address: `幸福路 ${i} 号`, area, subscribed: true, createdAt: now, updatedAt: now })),
+    );
+    const id = await create(outage({ outageType: "emergency", title: "幸福路主管抢修", areas: [area], startsAt: later(-HOUR), endsAt: later(3 * HOUR) }));
+    const published = await publish(id);
+    expect(published.body.notification).toEqual({ notifiedFans: 1200 });
+    expect(await count("SELECT COUNT(DISTINCT fan_openid) AS n FROM outbox_message WHERE ref = ?", [`notice:${id}`])).toBe(1200);
+    expect(await count("SELECT COUNT(*) AS n FROM outbox_message WHERE ref = ?", [`notice:${id}`])).toBe(1200);
+    expect(await count("SELECT COUNT(*) AS n FROM notice_notification n JOIN outbox_message o ON o.id = n.outbox_id WHERE n.notice_id = ? AND o.fan_openid = n.fan_openid", [id])).toBe(1200);
   });
 
   it("keeps a repair's live timeline, newest update first for fans", async () => {

@@ -1,6 +1,6 @@
 import { In, type EntityManager } from "typeorm";
 import { newId } from "../../infra/ids";
-import { enqueueOutbound } from "../outbox/outbox";
+import { enqueueOutboundMany } from "../outbox/outbox";
 import { WaterBinding } from "../water/binding.entity";
 import { thing } from "../water/templateValues";
 import type { NoticesDeps } from "./deps";
@@ -58,15 +58,12 @@ export async function notifyOutage(deps: NoticesDeps, manager: EntityManager, no
     [keys.end]: { value: templateTime(notice.endsAt) },
     [keys.reason]: { value: thing(notice.title) },
   };
-  const rows: NoticeNotification[] = [];
-  for (const openid of fans) {
-    const outbox = await enqueueOutbound(
-      manager,
-      { kind: "template", ref: `notice:${notice.id}`, template: { toUser: openid, templateId, url: noticeLink(deps.publicUrl, notice.id), data } },
-      deps.clock,
-    );
-    rows.push(manager.getRepository(NoticeNotification).create({ id: newId(), noticeId: notice.id, fanOpenid: openid, outboxId: outbox.id, createdAt: now }));
-  }
+  const outbox = await enqueueOutboundMany(
+    manager,
+    fans.map((openid) => ({ kind: "template" as const, ref: `notice:${notice.id}`, template: { toUser: openid, templateId, url: noticeLink(deps.publicUrl, notice.id), data } })),
+    deps.clock,
+  );
+  const rows = fans.map((openid, i) => manager.getRepository(NoticeNotification).create({ id: newId(), noticeId: notice.id, fanOpenid: openid, outboxId: outbox[i].id, createdAt: now }));
   for (let i = 0; i < rows.length; i += 500) await manager.getRepository(NoticeNotification).insert(rows.slice(i, i + 500));
   return { notifiedFans: fans.length };
 }

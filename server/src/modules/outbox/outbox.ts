@@ -48,8 +48,19 @@ function payloadOf(request: OutboundRequest): object {
  * change that causes it was committed. The dispatcher sends it afterwards.
  */
 export async function enqueueOutbound(manager: EntityManager, request: OutboundRequest, clock: Clock): Promise<OutboxMessage> {
-  const now = clock.now();
-  const row = manager.getRepository(OutboxMessage).create({
+  const [row] = await enqueueOutboundMany(manager, [request], clock);
+  return row;
+}
+
+/** The same for many calls (a notice to every fan of an area): rows inserted 500 to a statement. */
+export async function enqueueOutboundMany(manager: EntityManager, requests: OutboundRequest[], clock: Clock): Promise<OutboxMessage[]> {
+  const rows = requests.map((request) => outboxRow(manager, request, clock.now()));
+  for (let i = 0; i < rows.length; i += 500) await manager.getRepository(OutboxMessage).insert(rows.slice(i, i + 500));
+  return rows;
+}
+
+function outboxRow(manager: EntityManager, request: OutboundRequest, now: Date): OutboxMessage {
+  return manager.getRepository(OutboxMessage).create({
     id: newId(),
     fanOpenid: fanOf(request),
     kind: request.kind as OutboxKind,
@@ -66,6 +77,4 @@ export async function enqueueOutbound(manager: EntityManager, request: OutboundR
     createdAt: now,
     sentAt: null,
   });
-  await manager.getRepository(OutboxMessage).insert(row);
-  return row;
 }
