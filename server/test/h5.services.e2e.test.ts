@@ -133,6 +133,9 @@ describe("the fan's service pages in mobile Chromium (sandbox)", () => {
     });
     await page.goto(`${base()}/api/fan/oauth/start?openid=${FAN}&next=${encodeURIComponent("/h5/#/")}`);
     await page.waitForURL(/\/h5\/#\/$/, WAIT);
+    // The home page has rendered: the router's first navigation is over before a test changes the hash
+    // (a hash change during it can be lost on a loaded machine).
+    await page.getByText("智慧水务 · 网上营业厅").waitFor(WAIT);
   });
 
   beforeEach(() => {

@@ -5,6 +5,13 @@ export type ComplaintStatus = "submitted" | "accepted" | "processing" | "replied
 export type ComplaintCategory = "complaint" | "suggestion";
 export type ComplaintSource = "conversation" | "h5" | "chat_menu";
 
+/** Where the fan says the problem is (WeChat's location, GCJ-02). */
+export interface ComplaintLocation {
+  lat: number;
+  lng: number;
+  label: string | null;
+}
+
 export interface ComplaintRow {
   id: string;
   number: string | null;
@@ -52,7 +59,7 @@ export interface ComplaintDetail extends ComplaintRow {
   content: string;
   conversationId: string | null;
   transcript: TranscriptLine[] | null;
-  location: { lat: number; lng: number; label: string | null } | null;
+  location: ComplaintLocation | null;
   photos: UploadView[];
   voice: UploadView | null;
   result: string | null;

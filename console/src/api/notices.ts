@@ -1,19 +1,12 @@
 import { ApiClient, API_ROOT } from "./ApiClient";
+import type { NoticeKind, OutageType } from "./noticeLabels";
 
-export type NoticeKind = "outage" | "quality" | "pressure" | "repair" | "news";
-export type OutageType = "planned" | "emergency";
+export { NOTICE_KIND_LABEL, OUTAGE_TYPE_LABEL, type NoticeKind, type OutageType } from "./noticeLabels";
+
 export type NoticeStatus = "draft" | "published" | "unpublished";
 export type NoticeState = "draft" | "scheduled" | "live" | "expired" | "unpublished";
 export type NoticeEntryKind = "text" | "image" | "video";
 
-export const NOTICE_KIND_LABEL: Record<NoticeKind, string> = {
-  outage: "停水通知",
-  quality: "水质公告",
-  pressure: "水压公告",
-  repair: "抢修动态",
-  news: "企业新闻",
-};
-export const OUTAGE_TYPE_LABEL: Record<OutageType, string> = { planned: "计划停水", emergency: "紧急停水" };
 export const NOTICE_STATE_LABEL: Record<NoticeState, string> = { draft: "草稿", scheduled: "待生效", live: "已发布", expired: "已过期", unpublished: "已下线" };
 export const ENTRY_KIND_LABEL: Record<NoticeEntryKind, string> = { text: "文字", image: "图片", video: "视频" };
 

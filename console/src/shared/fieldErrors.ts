@@ -1,4 +1,4 @@
-import { ApiError } from "../../api/ApiError";
+import { ApiError } from "../api/ApiError";
 
 /**
  * The server's 400 `invalid_input` lists every problem with its path ("tiers.0.unitPriceFen"); the forms

@@ -1,40 +1,28 @@
 import { fanGet, fanPost } from "../../api";
-import type { UploadView } from "../applications/applicationsApi";
+import type { ComplaintCategory, ComplaintDetail as StaffComplaintDetail, ComplaintLocation, ComplaintRow, ComplaintTimelineRow } from "../../../api/complaints";
 
-/** Shapes of the fan complaints API (docs/api/complaints.md). */
+/**
+ * Shapes of the fan complaints API (docs/api/complaints.md): the staff API's shapes (type-only import)
+ * narrowed to what the fan who filed the ticket sees.
+ */
+export type { ComplaintCategory, ComplaintStatus } from "../../../api/complaints";
 
-export type ComplaintStatus = "submitted" | "accepted" | "processing" | "replied" | "revisited" | "closed";
+export type ComplaintSummary = Pick<ComplaintRow, "id" | "number" | "category" | "categoryLabel" | "title" | "status" | "statusLabel" | "rating" | "createdAt">;
 
-export interface ComplaintSummary {
-  id: string;
-  number: string | null;
-  category: "complaint" | "suggestion";
-  categoryLabel: string;
-  title: string;
-  status: ComplaintStatus;
-  statusLabel: string;
-  rating: number | null;
-  createdAt: string;
-}
-
-export interface ComplaintDetail extends ComplaintSummary {
-  content: string;
-  location: { lat: number; lng: number; label: string | null } | null;
-  customerNumber: string | null;
-  photos: UploadView[];
-  voice: UploadView | null;
-  result: string | null;
-  repliedAt: string | null;
+export interface ComplaintDetail
+  extends ComplaintSummary,
+    Pick<StaffComplaintDetail, "content" | "location" | "customerNumber" | "photos" | "voice" | "result" | "repliedAt"> {
+  /** Replied and not rated yet: the page asks for a rating. */
   canRate: boolean;
-  timeline: { type: string; status: ComplaintStatus; statusLabel: string; actor: string; note: string | null; at: string }[];
+  timeline: Pick<ComplaintTimelineRow, "type" | "status" | "statusLabel" | "actor" | "note" | "at">[];
 }
 
 export interface ComplaintInput {
-  category: "complaint" | "suggestion";
+  category: ComplaintCategory;
   content: string;
   photoUploadIds: string[];
   voiceUploadId: string | null;
-  location: { lat: number; lng: number; label: string | null } | null;
+  location: ComplaintLocation | null;
   accountId: string | null;
   source: "h5" | "chat_menu";
 }

@@ -1,43 +1,18 @@
+import type { FeeStandardView, GuideView, OutletView } from "../../../api/guides";
 import { fanGet } from "../../api";
 
-/** Shapes of the public fan guides API (docs/api/guides.md). Money in fen. */
+/** Shapes of the public fan guides API (docs/api/guides.md): the staff API's shapes (type-only import) as fans see them. Money in fen. */
 
-export interface GuideSummary {
-  id: string;
-  title: string;
-  category: string;
-  summary: string;
-}
+export type GuideSummary = Pick<GuideView, "id" | "title" | "category" | "summary">;
 
-export interface Guide extends GuideSummary {
-  steps: string[];
-  body: string;
-  updatedAt: string;
-}
+export type Guide = GuideSummary & Pick<GuideView, "steps" | "body" | "updatedAt">;
 
-export interface FeeStandard {
-  id: string;
-  name: string;
-  description: string;
-  period: "month" | "year";
-  tiers: { tier: number; label: string; lowerM3: number; upperM3: number | null; unitPriceFen: number }[];
-  notes: string;
-  billingTariff: boolean;
-  updatedAt: string;
-}
+export type FeeStandard = Pick<FeeStandardView, "id" | "name" | "description" | "period" | "tiers" | "notes" | "billingTariff" | "updatedAt">;
 
-export interface Outlet {
-  id: string;
-  name: string;
-  address: string;
-  hours: string;
-  phone: string;
-  services: string;
-  latitude: number;
-  longitude: number;
+export type Outlet = Omit<OutletView, "position" | "updatedAt"> & {
   /** Null when the fan's position is unknown. */
   distanceMeters: number | null;
-}
+};
 
 export const guidesApi = {
   list: (category?: string) => fanGet<{ categories: string[]; guides: GuideSummary[] }>("/guides", { category }),
@@ -46,11 +21,6 @@ export const guidesApi = {
   outlets: (near: { latitude: number; longitude: number } | null) =>
     fanGet<{ located: boolean; outlets: Outlet[] }>("/outlets", near ? { lat: near.latitude, lng: near.longitude } : undefined),
 };
-
-/** "¥3.45" */
-export function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`;
-}
 
 /** "850 米" / "1.2 公里" */
 export function distanceLabel(meters: number): string {

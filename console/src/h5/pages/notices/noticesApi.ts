@@ -1,13 +1,11 @@
+import type { NoticeKind, OutageType } from "../../../api/noticeLabels";
 import { fanGet } from "../../api";
 
 /** Shapes of the public fan notices API (docs/api/notices.md). Times are ISO instants. */
 
-export type NoticeKind = "outage" | "quality" | "pressure" | "repair" | "news";
-export type OutageType = "planned" | "emergency";
+export { NOTICE_KIND_LABEL, OUTAGE_TYPE_LABEL, type NoticeKind, type OutageType } from "../../../api/noticeLabels";
 export type OutageState = "upcoming" | "ongoing" | "ended";
 
-export const KIND_LABEL: Record<NoticeKind, string> = { outage: "停水通知", quality: "水质公告", pressure: "水压公告", repair: "抢修动态", news: "企业新闻" };
-export const OUTAGE_TYPE_LABEL: Record<OutageType, string> = { planned: "计划停水", emergency: "紧急停水" };
 export const OUTAGE_STATE_LABEL: Record<OutageState, string> = { upcoming: "即将停水", ongoing: "停水中", ended: "已恢复" };
 
 export interface NoticeSummary {

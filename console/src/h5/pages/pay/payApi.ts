@@ -62,13 +62,6 @@ export const payApi = {
   history: (before?: string) => fanGet<{ orders: PayOrder[]; nextBefore: string | null }>("/payments", { before }),
 };
 
-/** "51.75" (no currency sign). */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-}
-
 export const PURPOSE_LABEL: Record<PayPurpose, string> = { bill: "水费", topup: "预存", application: "业务费用" };
 
 interface WeixinJSBridge {

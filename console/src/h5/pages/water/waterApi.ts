@@ -63,9 +63,3 @@ export async function sandboxSmsText(phone: string): Promise<string | null> {
   return body.text;
 }
 
-/** 4830 → "48.30". */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-}
