@@ -1,3 +1,4 @@
+import { money } from "../../shared/money";
 import { NOTICE_KIND_LABEL } from "../../api/notices";
 
 /**
@@ -16,7 +17,7 @@ const APPLICATION_STATUS: Record<string, string> = {
 const GUIDE_KIND: Record<string, string> = { guide: "业务流程", fee_standard: "收费标准", outlet: "营业网点" };
 const GUIDE_OP: Record<string, string> = { create: "新建", update: "修改", delete: "删除" };
 
-const yuan = (fen: unknown) => (typeof fen === "number" ? `¥${(fen / 100).toFixed(2)}` : "");
+const amount = (fen: unknown) => (typeof fen === "number" ? money(fen) : "");
 const text = (value: unknown) => (value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
 
 export function describeAuditDetail(action: string, detail: Record<string, unknown> | null): string {
@@ -41,9 +42,9 @@ export function describeAuditDetail(action: string, detail: Record<string, unkno
     case "bill.view":
       return d.month ? `${text(d.month)} 账单${d.found === false ? "（无此月账单）" : ""}` : "";
     case "payment.order":
-      return `订单 ${text(d.outTradeNo)} ${yuan(d.amountFen)}`;
+      return `订单 ${text(d.outTradeNo)} ${amount(d.amountFen)}`;
     case "payment.refund":
-      return `订单 ${text(d.outTradeNo)} 退款 ${yuan(d.amountFen)}${d.reason ? `（${text(d.reason)}）` : ""}`;
+      return `订单 ${text(d.outTradeNo)} 退款 ${amount(d.amountFen)}${d.reason ? `（${text(d.reason)}）` : ""}`;
     case "payment.reconcile":
       return `${text(d.billDate)} 对账${d.mismatches ? `，差异 ${text(d.mismatches)} 笔` : ""}`;
     default:

@@ -1,18 +1,4 @@
-/** zh-CN labels and money formatting for the payment pages. */
-
-export function yuan(fen: number | null | undefined): string {
-  if (fen === null || fen === undefined) return "—";
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
-  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-}
-
-/** "12.30" → 1230; null when it is not an amount with at most two decimals. */
-export function parseYuan(text: string): number | null {
-  const match = /^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!match) return null;
-  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-}
+/** zh-CN labels for the payment pages (money formatting: shared/money.ts). */
 
 export const PURPOSE_LABEL: Record<string, string> = { bill: "水费账单", topup: "预存", application: "业务费用" };
 export const ORDER_STATUS_LABEL: Record<string, string> = { pending: "待支付", paid: "已支付", closed: "已关闭" };
