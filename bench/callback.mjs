@@ -16,21 +16,29 @@
 //      bench/profile-summary.mjs), BENCH_WRITER_MAX_FLUSHES / BENCH_WRITER_MAX_BATCH (override the InboxWriter's
 //      group-commit limits), BENCH_PIPELINE_PRELOAD=<file.cjs> (load a patch into the pipeline child first).
 // Exit code: 0 whether or not the targets are met (a benchmark never fails a build); 1 if something crashed.
-import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import readline from "node:readline";
 import { fileURLToPath } from "node:url";
+import {
+  deleteKeys,
+  describeMachine,
+  dropDatabase,
+  machineBusySeconds,
+  mariadbCpuSeconds,
+  pinLoadGenerator,
+  startTarget as startChild,
+  table,
+  waitForQuiet,
+  withTimeout,
+} from "./lib/machine.mjs";
 import { createMessageGenerator, fanPool } from "./lib/messages.mjs";
 
 const require = createRequire(import.meta.url);
 const autocannon = require("autocannon");
 const mysql = require("mysql2/promise");
-const Redis = require("ioredis");
 
 // wechat-crypto (the independent encryptor) still calls `new Buffer()`; its deprecation warning is noise here.
 process.noDeprecation = true;
@@ -51,6 +59,8 @@ const WARMUP = positiveInt("BENCH_WARMUP", 3);
 const MYSQL_URL = (process.env.BENCH_MYSQL || "mysql://root@127.0.0.1:3306").replace(/\/+$/, "");
 const REDIS_URL = process.env.BENCH_REDIS || "redis://127.0.0.1:6379";
 const CPU_PROF = process.env.BENCH_CPU_PROF === "1";
+/** Seconds to wait, before each target, for other jobs on the machine to go quiet. */
+const QUIET_WAIT = Number(process.env.BENCH_QUIET_WAIT ?? 60);
 const MODES = (process.env.BENCH_MODES || "plaintext,safe").split(",").map((s) => s.trim()).filter(Boolean);
 const TARGET_NAMES = (process.env.BENCH_TARGETS || "bare,co-wechat,pipeline").split(",").map((s) => s.trim()).filter(Boolean);
 
@@ -76,8 +86,6 @@ const TARGETS = {
 for (const name of TARGET_NAMES) if (!TARGETS[name]) throw new Error(`unknown target "${name}" (bare, co-wechat, pipeline)`);
 for (const mode of MODES) if (mode !== "plaintext" && mode !== "safe") throw new Error(`unknown mode "${mode}" (plaintext, safe)`);
 
-/** A machine busier than this (cores, averaged over a second) between runs is not quiet. */
-const QUIET_BUSY_CORES = 0.15;
 /** Other jobs using more than this share of a core during a run make its figures suspect. */
 const OTHER_CPU_WARNING = 0.1;
 
@@ -88,157 +96,23 @@ const cleanups = [];
 const children = new Set();
 
 // ---------------------------------------------------------------------------------------------------------
-// CPU placement: this process (autocannon + request signing) on core 0, each target on core 1.
-
-const hasTaskset = spawnSync("taskset", ["--version"], { stdio: "ignore" }).status === 0;
-const cores = os.cpus().length;
-const pinning = hasTaskset && cores >= 2;
-if (pinning) spawnSync("taskset", ["-pc", "0", String(process.pid)], { stdio: "ignore" });
-
-// MariaDB's own CPU time (Linux /proc, when it runs on this machine): it shares the two cores with everything else.
-const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim()) || 100;
-const mariadbPid = (() => {
-  for (const name of ["mariadbd", "mysqld"]) {
-    const found = spawnSync("pidof", [name], { encoding: "utf8" });
-    const pid = Number(found.stdout?.trim().split(/\s+/)[0]);
-    if (found.status === 0 && pid > 0) return pid;
-  }
-  return null;
-})();
-/** Seconds of CPU the MariaDB server has used so far, or null when it cannot be read. */
-function mariadbCpuSeconds() {
-  if (!mariadbPid) return null;
-  try {
-    const stat = readFileSync(`/proc/${mariadbPid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
-  } catch {
-    return null;
-  }
-}
-
-/** Busy CPU seconds of the whole machine so far (all cores, /proc/stat), or null off Linux. */
-function machineBusySeconds() {
-  try {
-    const [cpu] = readFileSync("/proc/stat", "utf8").split("\n");
-    const ticks = cpu.trim().split(/\s+/).slice(1).map(Number);
-    const idle = ticks[3] + (ticks[4] || 0); // idle + iowait
-    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0); // guest time is already inside user
-    return (total - idle) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Other jobs on a 2-core machine distort every figure, so before each target wait (up to BENCH_QUIET_WAIT s,
- * default 60) for a second in which the machine is mostly idle. Returns the seconds waited.
- */
-async function waitForQuiet() {
-  const limit = Number(process.env.BENCH_QUIET_WAIT ?? 60);
-  if (machineBusySeconds() === null || !(limit > 0)) return 0;
-  const started = performance.now();
-  for (;;) {
-    const before = machineBusySeconds();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const busy = machineBusySeconds() - before; // cores busy over that second
-    const waited = (performance.now() - started) / 1000;
-    if (busy <= QUIET_BUSY_CORES || waited >= limit) return waited > 1.5 ? waited : 0;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Target processes.
 
-/** Starts a target and resolves once it listens; commands and stats go over its stdin/stdout. */
+/** Starts a target on core 1 (bench/lib/machine.mjs) in the given callback mode. */
 async function startTarget(name, mode, env = {}) {
-  const script = path.join(here, TARGETS[name].script);
   const nodeArgs = [];
   if (CPU_PROF && name === "pipeline") {
     const dir = path.join(here, "profiles");
     mkdirSync(dir, { recursive: true });
     nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=pipeline-${mode}-${Date.now()}.cpuprofile`);
   }
-  const command = pinning ? "taskset" : process.execPath;
-  const args = pinning ? ["-c", "1", process.execPath, ...nodeArgs, script] : [...nodeArgs, script];
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env, BENCH_MODE: mode }, stdio: ["pipe", "pipe", "pipe"] });
-  children.add(child);
-
-  let passedThrough = 0;
-  let suppressed = 0;
-  const passThrough = (line) => {
-    if (passedThrough++ < 20) process.stderr.write(`  [${name}] ${line}\n`);
-    else suppressed++;
-  };
-  let statsWaiter = null;
-  let portResolve;
-  let portReject;
-  const port = new Promise((resolve, reject) => {
-    portResolve = resolve;
-    portReject = reject;
-  });
-  readline.createInterface({ input: child.stdout }).on("line", (line) => {
-    if (line.startsWith("BENCH_PORT=")) portResolve(Number(line.slice("BENCH_PORT=".length)));
-    else if (line.startsWith("BENCH_STATS=") && statsWaiter) {
-      const waiter = statsWaiter;
-      statsWaiter = null;
-      waiter.resolve(JSON.parse(line.slice("BENCH_STATS=".length)));
-    } else passThrough(line);
-  });
-  readline.createInterface({ input: child.stderr }).on("line", passThrough);
-
-  let expectedExit = false;
-  const exited = new Promise((resolve) => {
-    child.on("exit", (code, signal) => {
-      children.delete(child);
-      if (suppressed > 0) process.stderr.write(`  [${name}] … ${suppressed} more output lines suppressed\n`);
-      const error = new Error(`${name} target (${mode}) exited with ${signal ?? `code ${code}`}${expectedExit ? "" : " unexpectedly"}`);
-      portReject(error);
-      if (statsWaiter) statsWaiter.reject(error);
-      if (!expectedExit || code !== 0) crashed(error);
-      resolve({ code, signal });
-    });
-  });
-
-  const send = (command) => child.stdin.write(`${command}\n`);
-  return {
-    name,
-    port: await withTimeout(port, 60_000, `${name} did not start listening`),
-    reset: () => send("reset"),
-    stats: () =>
-      withTimeout(
-        new Promise((resolve, reject) => {
-          statsWaiter = { resolve, reject };
-          send("stats");
-        }),
-        10_000,
-        `${name} did not report stats`,
-      ),
-    async stop() {
-      expectedExit = true;
-      send("close");
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return startChild({ name, script: path.join(here, TARGETS[name].script), cwd: root, env: { ...env, BENCH_MODE: mode }, onCrash: crashed, children, nodeArgs });
 }
 
 let crash = null;
 /** A target dying mid-run is a crash of the benchmark (exit 1), not a missed target. */
 function crashed(error) {
   crash ??= error;
-}
-
-function withTimeout(promise, ms, message) {
-  let timer;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms);
-    }),
-  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -347,34 +221,6 @@ async function reconcile(database, ackedIds, { first, last }) {
 // ---------------------------------------------------------------------------------------------------------
 // Main.
 
-async function machine() {
-  const info = {
-    cpu: os.cpus()[0]?.model?.trim() ?? "unknown",
-    cores,
-    node: process.version,
-    os: `${os.type()} ${os.release()}`,
-    memoryGb: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: os.loadavg().map((n) => n.toFixed(2)).join(" "),
-    pinning: pinning ? "load generator on core 0 (taskset -p), each target on core 1 (taskset -c 1); MariaDB and Redis unpinned" : hasTaskset ? "not pinned (fewer than 2 cores)" : "not pinned (no taskset)",
-  };
-  const connection = await mysql.createConnection(MYSQL_URL);
-  try {
-    const [[version]] = await connection.query("SELECT VERSION() AS v, @@innodb_flush_log_at_trx_commit AS f, @@innodb_buffer_pool_size AS b");
-    info.mariadb = `${version.v} (innodb_flush_log_at_trx_commit=${version.f}, buffer pool ${Math.round(Number(version.b) / 2 ** 20)} MiB)`;
-  } finally {
-    await connection.end();
-  }
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    const server = await redis.info("server");
-    info.redis = /redis_version:(\S+)/.exec(server)?.[1] ?? "unknown";
-  } finally {
-    redis.disconnect();
-  }
-  return info;
-}
-
 async function runTarget(target, mode) {
   const stores = Boolean(TARGETS[target].stores);
   const suffix = `${mode}_${randomBytes(4).toString("hex")}`;
@@ -384,11 +230,11 @@ async function runTarget(target, mode) {
     database = `shuiwu_bench_${suffix}`;
     const kvPrefix = `shuiwu-bench-${suffix}:`;
     Object.assign(env, { BENCH_DB: database, BENCH_MYSQL: MYSQL_URL, BENCH_REDIS: REDIS_URL, BENCH_KV_PREFIX: kvPrefix });
-    cleanups.push(() => dropDatabase(database), () => deleteKeys(kvPrefix));
+    cleanups.push(() => dropDatabase(MYSQL_URL, database), () => deleteKeys(REDIS_URL, kvPrefix));
   }
 
   process.stderr.write(`${mode.padEnd(9)} ${target.padEnd(9)} `);
-  const waited = await waitForQuiet();
+  const waited = await waitForQuiet(QUIET_WAIT);
   if (waited > 0) process.stderr.write(`(waited ${Math.round(waited)} s for other jobs to finish) `);
   process.stderr.write("starting…");
   const server = await startTarget(target, mode, env);
@@ -447,30 +293,6 @@ async function runTarget(target, mode) {
   };
 }
 
-async function dropDatabase(database) {
-  const connection = await mysql.createConnection(MYSQL_URL);
-  try {
-    await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
-  } finally {
-    await connection.end();
-  }
-}
-
-async function deleteKeys(prefix) {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Report.
 
@@ -479,12 +301,6 @@ const fmt = {
   ms: (n) => (n >= 10 ? n.toFixed(0) : n.toFixed(1)),
   pct: (n) => `${Math.round(n * 100)}%`,
 };
-
-function table(headers, rows) {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(" | ")} |`;
-  return [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
-}
 
 function report(info, results) {
   const out = [];
@@ -586,7 +402,7 @@ function report(info, results) {
 }
 
 async function main() {
-  const info = await machine();
+  const info = await describeMachine({ mysqlUrl: MYSQL_URL, redisUrl: REDIS_URL, pinningText: pinLoadGenerator() });
   process.stderr.write(`callback benchmark: ${MODES.join(" + ")} × ${TARGET_NAMES.join(", ")}; ${info.pinning}\n`);
   const results = [];
   for (const mode of MODES) {

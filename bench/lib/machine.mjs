@@ -1,7 +1,7 @@
 // Shared plumbing for benchmarks that run a target in a child process (bench/targets/*.cjs, protocol in
 // bench/targets/control.cjs): CPU pinning, CPU accounting from /proc, waiting for a quiet machine, the machine
-// description, printed tables, and removing a run's database and Redis keys. Same conventions as
-// bench/callback.mjs (which predates this file and keeps its own copies).
+// description, printed tables, and removing a run's database and Redis keys. Used by bench/callback.mjs and
+// bench/realtime.mjs.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
